@@ -1,0 +1,1 @@
+"""Signpost: a small static-site generator for a clinic's guidance pages and quiz."""

@@ -1,0 +1,103 @@
+"""Plain data that flows from loading to rendering. Frozen: nothing changes it after loading."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Site-wide settings from content/site.yml."""
+
+    name: str
+    tagline: str
+    base_url: str              # absolute, always ending in "/", e.g. https://clinic.example/guidance/
+    booking_url: str
+    phone: str
+    footer: str
+    language: str = "en-GB"
+    review_months: int = 12    # default gap between 'reviewed' and 'next_review'
+    reading_age: int = 11      # readability target for `check`
+    email: str = ""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ("/" or "/guidance/"): every internal link starts with it."""
+        rest = self.base_url.split("://", 1)[-1]
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Tip:
+    """One tip article, from content/tips/<slug>.md."""
+
+    slug: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    date: dt.date
+    reviewed: dt.date
+    next_review: dt.date
+    body_html: str
+    headings: tuple[Heading, ...]
+    words: int
+    source: str                # path relative to the content folder, for messages
+    draft: bool = False
+    sources: tuple[str, ...] = ()
+    order: int = 100           # lower comes first on the home page; then by title
+    reviewed_by: str = ""
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 200))
+
+    @property
+    def url(self) -> str:
+        return f"tips/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free-standing page such as 'about', from content/pages/<slug>.md."""
+
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    headings: tuple[Heading, ...]
+    source: str
+    draft: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    tips: tuple[Tip, ...]
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything loaded and validated: the whole input of rendering."""
+
+    config: SiteConfig
+    tips: tuple[Tip, ...]
+    pages: tuple[Page, ...]
+    tags: tuple[Tag, ...]
+    quiz: object = None        # signpost.quiz.model.Quiz, or None when the site has none
+    assets: dict = field(default_factory=dict)  # "css/site.css" -> bytes

@@ -1,0 +1,43 @@
+"""The one problem type every layer reports, and the exception that carries a list of them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong in a source file, said in plain words an editor can act on."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" stops the build; "warning" is only reported
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        if self.severity == "warning":
+            text = f"{where}: warning: {self.message}"
+        return f"{text} Hint: {self.hint}" if self.hint else text
+
+
+def problem(path, line, message: str, hint: str = "", severity: str = "error") -> Problem:
+    """Build a Problem; the single place where wording conventions live."""
+    message = message.rstrip()
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    return Problem(str(path), line, message, hint, severity)
+
+
+def errors_in(problems) -> list[Problem]:
+    """The problems that stop a build (warnings don't)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+class BuildFailed(Exception):
+    """Raised with every problem found, so the editor sees them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0))
+        super().__init__("\n".join(map(str, self.problems)))

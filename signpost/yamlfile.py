@@ -1,0 +1,240 @@
+"""Safe YAML reading that remembers line numbers and turns PyYAML's traps into plain problems.
+
+Used by site.yml, tip front matter and quiz files alike, so every YAML mistake reads the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+import yaml
+
+from .problems import Problem, problem
+
+
+class YamlMap(dict):
+    """A mapping that knows the line of each key (1-based, in the whole file)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list):
+    """A sequence that knows the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def _make_loader_class():
+    """A SafeLoader variant: YAML 1.2 booleans, line-aware containers, no aliases, no duplicate keys."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # PyYAML follows YAML 1.1, where unquoted yes/no/on/off become booleans: an answer
+    # labelled No would silently turn into False. Only true/false are booleans here; the
+    # field readers below explain when a yes/no was probably meant as true/false.
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return Loader
+
+
+_Loader = _make_loader_class()
+
+
+class _LineLoader(_Loader):
+    def __init__(self, stream, path: str, first_line: int):
+        super().__init__(stream)
+        self.path = path
+        self.first_line = first_line
+        self.problems: list[Problem] = []
+
+    def file_line(self, node) -> int:
+        return node.start_mark.line + self.first_line
+
+    def compose_node(self, parent, index):
+        # Aliases let a few lines expand into gigabytes ("billion laughs"); editors never need them.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "found an alias (*name); anchors and aliases are not supported", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep)
+        self.flatten_mapping(node)
+        result = YamlMap()
+        result.line = self.file_line(node)
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool, dt.date)) or key is None:
+                self.problems.append(problem(self.path, self.file_line(key_node), "This key is not plain text."))
+                continue
+            if key in result:
+                self.problems.append(problem(
+                    self.path, self.file_line(key_node),
+                    f"'{key}' appears twice in the same block (first on line {result.key_lines[key]})",
+                    "Keep one of them; YAML would silently use the last.",
+                ))
+                continue
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = self.file_line(key_node)
+        return result
+
+    def construct_sequence(self, node, deep=False):
+        result = YamlList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = self.file_line(node)
+        result.item_lines = [self.file_line(child) for child in node.value]
+        return result
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
+_HINTS = [
+    ("'\\t'", "Indent with spaces, not tabs."),
+    ("mapping values are not allowed", "A value that contains ': ' needs quotes around it."),
+    ("could not find expected ':'", "Each line should look like 'key: value'; check the line above too."),
+    ("found character '@'", "A value that starts with @ or ` needs quotes around it."),
+    ("found undefined tag", "Remove the '!' at the start of the value, or put the value in quotes."),
+    ("alias", "Write the value out in full instead of using & and *."),
+    ("expected <block end>", "Check the indentation: items at the same level must line up."),
+    ("while scanning a quoted scalar", "A quote was opened and never closed."),
+]
+
+
+def _yaml_error_problem(error: yaml.YAMLError, path: str, first_line: int) -> Problem:
+    """Explain a PyYAML error in plain words, with the line in the whole file."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + first_line if mark else first_line
+    what = getattr(error, "problem", None) or str(error)
+    hint = next((h for needle, h in _HINTS if needle in str(error)), "")
+    return problem(path, line, f"This YAML could not be read: {what}", hint)
+
+
+def load_yaml(text: str, path, first_line: int = 1):
+    """Parse one YAML document; return (data, problems). data is None when unreadable."""
+    loader = _LineLoader(text, str(path), first_line)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        return None, [_yaml_error_problem(error, str(path), first_line)]
+    except (ValueError, OverflowError) as error:  # e.g. an impossible date such as 2026-02-30
+        return None, [problem(path, first_line, f"This YAML could not be read: {error}")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
+
+
+# ---- Reading typed fields out of a YamlMap, collecting problems instead of raising ----
+
+_YES_NO = {"yes", "no", "on", "off", "y", "n"}
+
+
+def suggest(word: str, choices) -> str:
+    """'Did you mean …?' for a near miss, or ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'?" if close else ""
+
+
+def check_keys(data: YamlMap, known, path, problems: list, where: str = "") -> None:
+    """Report keys that are not in `known`, suggesting the nearest one."""
+    for key in data:
+        if key not in known:
+            hint = suggest(key, known) or "Allowed keys: " + ", ".join(sorted(known)) + "."
+            problems.append(problem(path, data.line_of(key), f"Unknown key '{key}'{where}", hint))
+
+
+def _missing(data, key, path, problems, where=""):
+    problems.append(problem(path, data.line, f"'{key}' is missing{where}", f"Add a line '{key}: …'."))
+
+
+def read_text(data: YamlMap, key, path, problems, required=False, default="", where=""):
+    """A non-empty piece of text."""
+    if key not in data or data[key] is None:
+        if required:
+            _missing(data, key, path, problems, where)
+        return default
+    value = data[key]
+    if isinstance(value, bool):
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be text, got {str(value).lower()}",
+                                "Put the value in quotes."))
+        return default
+    if isinstance(value, (int, float, dt.date)):
+        return str(value)
+    if not isinstance(value, str):
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be a single piece of text"))
+        return default
+    if required and not value.strip():
+        _missing(data, key, path, problems, where)
+    return value.strip()
+
+
+def read_bool(data: YamlMap, key, path, problems, default=False):
+    """true or false; yes/no get a hint rather than a silent guess."""
+    value = data.get(key, default)
+    if isinstance(value, bool):
+        return value
+    hint = "Write true or false." if str(value).lower() in _YES_NO else "Write true or false (no quotes)."
+    problems.append(problem(path, data.line_of(key), f"'{key}' must be true or false, got '{value}'", hint))
+    return default
+
+
+def read_date(data: YamlMap, key, path, problems, required=False):
+    """A calendar date written as 2026-05-01."""
+    if key not in data or data[key] is None:
+        if required:
+            _missing(data, key, path, problems)
+        return None
+    value = data[key]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    problems.append(problem(path, data.line_of(key), f"'{key}' must be a date like 2026-05-01, got '{value}'",
+                            "Write the year, month and day as numbers: YYYY-MM-DD."))
+    return None
+
+
+def read_int(data: YamlMap, key, path, problems, default=0, minimum=None):
+    """A whole number."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be a whole number, got '{value}'"))
+        return default
+    if minimum is not None and value < minimum:
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be at least {minimum}, got {value}"))
+        return default
+    return value
+
+
+def read_text_list(data: YamlMap, key, path, problems):
+    """A list of short texts; a single text is accepted as a list of one."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),) if value.strip() else ()
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be a list of words or phrases",
+                                f"Write it like: {key}: [running, stretching]"))
+        return ()
+    return tuple(str(v).strip() for v in value if str(v).strip())
