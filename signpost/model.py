@@ -74,6 +74,7 @@ class Page:
     headings: tuple[Heading, ...]
     source: str
     draft: bool = False
+    nav_title: str = ""        # the short name in the site's main menu, e.g. "About us"
 
     @property
     def url(self) -> str:
@@ -92,6 +93,21 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class QuizPage:
+    """A quiz from content/quiz/<slug>.yml, validated and proven, ready for its page."""
+
+    slug: str
+    source: str
+    model: object              # signpost.quiz.model.Quiz
+    data: dict                 # what quiz.js reads, embedded in the page as JSON
+    proof: str                 # one-line summary of what the build proved
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything loaded and validated: the whole input of rendering."""
 
@@ -99,5 +115,6 @@ class Site:
     tips: tuple[Tip, ...]
     pages: tuple[Page, ...]
     tags: tuple[Tag, ...]
-    quiz: object = None        # signpost.quiz.model.Quiz, or None when the site has none
-    assets: dict = field(default_factory=dict)  # "css/site.css" -> bytes
+    quizzes: tuple[QuizPage, ...] = ()
+    assets: dict = field(default_factory=dict)  # "css/site.css" -> bytes, from assets/
+    images: dict = field(default_factory=dict)  # "images/a.jpg" -> bytes, from content/images/

@@ -117,6 +117,8 @@ _HINTS = [
     ("found undefined tag", "Remove the '!' at the start of the value, or put the value in quotes."),
     ("alias", "Write the value out in full instead of using & and *."),
     ("expected <block end>", "Check the indentation: items at the same level must line up."),
+    ("expected ',' or ']'", "A value that starts with [ is a list and needs a closing ]; put other text in quotes."),
+    ("expected ',' or '}'", "A value that starts with { needs a closing }; put other text in quotes."),
     ("while scanning a quoted scalar", "A quote was opened and never closed."),
 ]
 

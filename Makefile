@@ -1,0 +1,32 @@
+# The two commands an editor or developer needs: `make serve` and `make test`.
+# Each sets up whatever is missing first (Python venv, npm test tools, Debian's Chromium).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: serve test build check bench clean
+
+serve: $(VENV)/.installed
+	$(PY) build.py serve
+
+build: $(VENV)/.installed
+	$(PY) build.py build
+
+check: $(VENV)/.installed
+	$(PY) build.py check
+
+test: $(VENV)/.installed node_modules/.installed
+	./scripts/ensure-system-tools.sh
+	$(PY) -m pytest
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf dist .preview .pytest_cache

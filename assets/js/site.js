@@ -1,0 +1,25 @@
+// Small progressive enhancements: "copy link" and "print" buttons. The page works without them.
+(function () {
+  "use strict";
+  var extras = document.querySelectorAll(".needs-js");
+  for (var i = 0; i < extras.length; i++) extras[i].hidden = false;
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.hasAttribute("data-print")) window.print();
+    if (button.hasAttribute("data-copy")) copyLink(button);
+  });
+
+  function copyLink(button) {
+    var status = button.parentNode.querySelector(".copy-status");
+    var done = function (text) { if (status) status.textContent = text; };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
+        function () { done("Link copied."); },
+        function () { done("Could not copy. The address is in your browser's address bar."); });
+    } else {
+      done("Could not copy. The address is in your browser's address bar.");
+    }
+  }
+})();

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Signpost's command line: build, serve, check, new, quiz. See README.md."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the clinic's guidance site.")
+    commands = parser.add_subparsers(dest="command")
+    build = commands.add_parser("build", help="build content/ into dist/ (the default)")
+    build.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    build.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
+    build.add_argument("--base-url", help="the address the site is published at, e.g. https://clinic.example/guidance/")
+    build.add_argument("--drafts", action="store_true", help="include tips marked draft: true")
+    serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--content", type=Path, default=ROOT / "content")
+    commands.add_parser("quiz", help="try answers on a quiz: build.py quiz FILE --answers 'q=a,…'", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if args.command != "quiz" and rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
+    args.rest = rest
+    return args
+
+
+def run_build(args) -> int:
+    from signpost.pipeline import Project, build
+    from signpost.problems import BuildFailed
+
+    try:
+        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, drafts=args.drafts)
+    except BuildFailed as failure:
+        for item in failure.problems:
+            print(item, file=sys.stderr)
+        count = len([p for p in failure.problems if p.severity == "error"])
+        print(f"Build failed: {count} problem{'s' if count != 1 else ''} to fix. "
+              f"The published site in {args.out} was not changed.", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    for proof in report.proofs:
+        print(proof)
+    print(report.summary())
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["build", *argv]
+    args = parse_args(argv)
+    if args.command == "build":
+        return run_build(args)
+    if args.command == "serve":
+        from signpost.serve import serve
+        return serve(ROOT, args.content, args.port)
+    if args.command == "quiz":
+        from signpost.quiz.cli import main as quiz_main
+        return quiz_main(argv[1:])
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,274 @@
+"""Markdown sources → Tip and Page: front matter, Markdown body, links between sources.
+
+Reading happens in two steps so links can be checked: first every file's front matter and
+body text (read_document), then the Markdown of each, once every link target is known.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Heading, Page, SiteConfig, Tip
+from .problems import Problem, problem
+from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
+                       read_text_list, suggest)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
+            "reviewed_by"}
+PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown source split into its front matter and its body, with line numbers kept."""
+
+    path: str          # relative to the content folder, posix style: "tips/shoes.md"
+    display: str       # as shown in messages: "content/tips/shoes.md"
+    meta: YamlMap
+    body: str
+    body_line: int     # the file line on which the body starts
+
+    @property
+    def slug(self) -> str:
+        return posixpath.splitext(posixpath.basename(self.path))[0]
+
+
+def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """File contents as text with a byte-order mark and Windows line endings removed."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        return None, [problem(display, None, f"This file could not be read: {error.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [problem(display, line, "This file is not saved as UTF-8 text",
+                              "Save it again as 'UTF-8' in your editor.")]
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def slug_problem(display: str, stem: str) -> Problem | None:
+    """File names become web addresses, so they must be lowercase words joined by hyphens."""
+    if SLUG.match(stem):
+        return None
+    better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-tip"
+    return problem(display, None, f"The file name '{stem}' can't be used as a web address",
+                   f"Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
+
+
+def read_document(file: Path, content_dir: Path) -> tuple[Document | None, list[Problem]]:
+    """Read one Markdown file and split off its front matter."""
+    rel = file.relative_to(content_dir).as_posix()
+    display = f"{content_dir.name}/{rel}"
+    bad_name = slug_problem(display, file.stem)
+    if bad_name:
+        return None, [bad_name]
+    text, problems = read_text_file(file, display)
+    if text is None:
+        return None, problems
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, [problem(display, 1, "The file must start with front matter: a line with just '---'",
+                              "Put '---' on the first line, then the settings (title, summary, …), then '---'.")]
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    if closing is None:
+        return None, [problem(display, 1, "The front matter has no closing '---' line",
+                              "Did you forget the closing ---? Add a line with just --- after the settings.")]
+    meta, problems = load_yaml("\n".join(lines[1:closing]), display, first_line=2)
+    if meta is None and not problems:
+        problems = [problem(display, 2, "The front matter is empty", "Add at least a title and a summary.")]
+    elif meta is not None and not isinstance(meta, YamlMap):
+        problems = [problem(display, 2, "The front matter must be 'key: value' lines")]
+    if problems:
+        return None, problems
+    return Document(rel, display, meta, "\n".join(lines[closing + 1:]), closing + 2), []
+
+
+def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words: int):
+    """Validate a tip's front matter and combine it with its rendered body."""
+    meta, path, problems = doc.meta, doc.display, []
+    check_keys(meta, TIP_KEYS, path, problems)
+    title = read_text(meta, "title", path, problems, required=True)
+    summary = read_text(meta, "summary", path, problems, required=True)
+    date = read_date(meta, "date", path, problems, required=True)
+    reviewed = read_date(meta, "reviewed", path, problems) or date
+    next_review = read_date(meta, "next_review", path, problems)
+    if reviewed and not next_review:
+        next_review = add_months(reviewed, config.review_months)
+    if reviewed and next_review and next_review <= reviewed:
+        problems.append(problem(path, meta.line_of("next_review"),
+                                f"'next_review' ({next_review}) must come after 'reviewed' ({reviewed})"))
+    tags = read_text_list(meta, "tags", path, problems)
+    for tag in tags:
+        if not SLUG.match(tag):
+            problems.append(problem(path, meta.line_of("tags"), f"The tag '{tag}' can't be used as a web address",
+                                    "Use lowercase letters, numbers and hyphens, e.g. 'warm-up'."))
+    tip = Tip(
+        slug=doc.slug, title=title, summary=summary, tags=tuple(dict.fromkeys(tags)), date=date,
+        reviewed=reviewed, next_review=next_review, body_html=body_html, headings=tuple(headings),
+        words=words, source=path, draft=read_bool(meta, "draft", path, problems),
+        sources=read_text_list(meta, "sources", path, problems),
+        order=read_int(meta, "order", path, problems, default=100),
+        reviewed_by=read_text(meta, "reviewed_by", path, problems),
+    )
+    return (None if problems else tip), problems
+
+
+def read_page(doc: Document, body_html: str, headings):
+    """Validate a free-standing page's front matter."""
+    meta, path, problems = doc.meta, doc.display, []
+    check_keys(meta, PAGE_KEYS, path, problems)
+    page = Page(
+        slug=doc.slug, title=read_text(meta, "title", path, problems, required=True),
+        summary=read_text(meta, "summary", path, problems), body_html=body_html,
+        headings=tuple(headings), source=path, draft=read_bool(meta, "draft", path, problems),
+        nav_title=read_text(meta, "nav_title", path, problems),
+    )
+    if not page.nav_title:
+        page = dataclasses.replace(page, nav_title=page.title)
+    return (None if problems else page), problems
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def count_words(body: str) -> int:
+    """Words a reader reads: Markdown link targets and symbols are not words."""
+    without_targets = re.sub(r"\]\([^)]*\)", "]", body)
+    return len(re.findall(r"[A-Za-z0-9’']+", without_targets))
+
+
+# ---- Markdown ----
+
+class _LinkRewriter(Treeprocessor):
+    """Turns links to source files (shoes.md, ../quiz/x.yml, ../images/a.png) into site URLs."""
+
+    def __init__(self, md, renderer: "MarkdownRenderer"):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag == "a" and "href" in element.attrib:
+                element.set("href", self.renderer.resolve_link(element.get("href"), element))
+            elif element.tag == "img":
+                element.set("src", self.renderer.resolve_image(element.get("src", ""), element))
+        return root
+
+
+class MarkdownRenderer:
+    """One reusable Markdown converter for a whole build, aware of every link target."""
+
+    def __init__(self, base_path: str, link_targets: dict[str, str], image_files: set[str]):
+        self.base_path = base_path
+        self.link_targets = link_targets   # "tips/shoes.md" → "tips/shoes/"
+        self.image_files = image_files     # "images/shoe.jpg", relative to the content folder
+        self.md = markdown.Markdown(
+            extensions=["toc", "tables", "sane_lists", "smarty"],
+            extension_configs={"toc": {"toc_depth": "2-6", "slugify": toc_slugify}},
+            output_format="html",
+        )
+        self.md.treeprocessors.register(_LinkRewriter(self.md, self), "signpost-links", 1)
+        self._doc: Document | None = None
+        self._problems: list[Problem] = []
+
+    def render(self, doc: Document) -> tuple[str, list[Heading], list[Problem]]:
+        """Markdown body → (HTML, headings for a table of contents, problems)."""
+        self._doc, self._problems = doc, []
+        self.md.reset()
+        html = self.md.convert(doc.body)
+        headings = [Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens)]
+        self._check_heading_levels(headings)
+        return html, headings, self._problems
+
+    def _line_of(self, text: str) -> int | None:
+        """Best guess at the file line where `text` appears in the body."""
+        index = self._doc.body.find(text)
+        return None if index < 0 else self._doc.body_line + self._doc.body.count("\n", 0, index)
+
+    def _report(self, needle: str, message: str, hint: str = "") -> None:
+        self._problems.append(problem(self._doc.display, self._line_of(needle), message, hint))
+
+    def _check_heading_levels(self, headings: list[Heading]) -> None:
+        for number, line in enumerate(self._doc.body.split("\n"), start=self._doc.body_line):
+            if line.startswith("# "):
+                self._problems.append(problem(self._doc.display, number, "Use '## ' for section headings; "
+                                              "the title is the page's only top heading"))
+        previous = 2
+        for heading in headings:
+            if heading.level > previous + 1:
+                self._report(heading.text, f"The heading '{heading.text}' skips a level",
+                             f"Use {'#' * (previous + 1)} for it.")
+            previous = heading.level
+
+    def resolve_link(self, href: str, element) -> str:
+        """A link in Markdown → the URL to write into the page."""
+        text = "".join(element.itertext()).strip()
+        if not text and not list(element):
+            self._report(f"]({href}", f"A link to '{href}' has no text", "Write the link text between [ and ].")
+        if re.match(r"^\s*(javascript|vbscript|data):", href, re.I):
+            self._report(href, f"The link '{href}' is not allowed", "Links must go to web pages or other tips.")
+            return "#"
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith("#"):
+            return href  # https:, mailto:, tel:, or a heading on the same page
+        target, _, fragment = href.partition("#")
+        if href.startswith("/"):
+            self._report(href, f"The link '{href}' points at a web address, not a file",
+                         "Link to the file instead, e.g. [Shoes](shoes.md) or [About](../pages/about.md).")
+            return href
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), target))
+        if source not in self.link_targets:
+            here = posixpath.dirname(self._doc.path)
+            known = [posixpath.relpath(k, here) for k in self.link_targets if k != self._doc.path]
+            self._report(href, f"The link '{href}' points at a file that doesn't exist",
+                         suggest(target, known) or "Links to other tips look like [Shoes](shoes.md).")
+            return href
+        if self.link_targets[source] is None:
+            self._report(href, f"The link '{href}' points at a draft, which won't be published",
+                         "Remove the link, or publish the draft first.")
+            return href
+        return self.base_path + self.link_targets[source] + (f"#{fragment}" if fragment else "")
+
+    def resolve_image(self, src: str, element) -> str:
+        """An image in Markdown → its URL; images must exist and have a description."""
+        if not element.get("alt", "").strip():
+            self._report(f"]({src}", f"The image '{src}' has no description (alt text)",
+                         "Write what the picture shows between the brackets: ![A runner stretching](...).")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+            self._report(src, f"The image '{src}' is on another website",
+                         "Save the picture in content/images/ and link to it from there.")
+            return src
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), src))
+        if source not in self.image_files:
+            self._report(src, f"The image '{src}' doesn't exist",
+                         "Put it in content/images/ and write ../images/NAME in the tip.")
+            return src
+        return self.base_path + source
+
+
+def _flatten(tokens) -> list[dict]:
+    """Python-Markdown's nested table of contents → a flat list in page order."""
+    flat = []
+    for token in tokens:
+        flat.append(token)
+        flat.extend(_flatten(token.get("children", [])))
+    return flat

@@ -1,0 +1,158 @@
+"""The order of work: load → validate → render → write. Read this file first."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .content import (MarkdownRenderer, count_words, read_document, read_page, read_text_file, read_tip,
+                      slug_problem)
+from .model import QuizPage, Site, Tag
+from .problems import BuildFailed, Problem, errors_in
+from .render import render_site
+from .write import write_site
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a build reads from: the content an editor writes, and the code's templates and assets."""
+
+    content: Path
+    templates: Path
+    assets: Path
+
+    @classmethod
+    def at(cls, root: Path, content: Path | None = None) -> "Project":
+        return cls(Path(content or root / "content"), root / "templates", root / "assets")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages: int
+    files: int
+    seconds: float
+    out: Path
+    warnings: tuple[Problem, ...]
+    proofs: tuple[str, ...]
+
+    def summary(self) -> str:
+        return f"Built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s into {self.out}"
+
+
+def build(project: Project, out: Path, base_url: str | None = None, drafts: bool = False) -> BuildReport:
+    """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched."""
+    started = time.perf_counter()
+    site, problems = load_site(project, base_url=base_url, drafts=drafts)
+    if errors_in(problems):
+        raise BuildFailed(problems)
+    files = render_site(site, project.templates)
+    write_site(files, out)
+    pages = sum(1 for path in files if path.endswith(".html"))
+    return BuildReport(pages, len(files), time.perf_counter() - started, out,
+                       tuple(p for p in problems if p.severity == "warning"),
+                       tuple(quiz.proof for quiz in site.quizzes))
+
+
+def load_site(project: Project, base_url: str | None = None, drafts: bool = False):
+    """Read and validate everything; return (Site or None, every problem found)."""
+    content = project.content
+    config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
+    docs, doc_problems = read_documents(content, ("tips", "pages"))
+    problems += doc_problems
+    if config is None:
+        return None, problems
+    quiz_files = sorted((content / "quiz").glob("*.yml"))
+    link_targets = find_link_targets(docs, quiz_files, content, drafts)
+    images = read_images(content)
+    renderer = MarkdownRenderer(config.base_path, link_targets, set(images))
+    tips, pages = [], []
+    for doc in docs:
+        if doc.meta.get("draft") is True and not drafts:
+            continue
+        body_html, headings, body_problems = renderer.render(doc)
+        problems += body_problems
+        if doc.path.startswith("tips/"):
+            item, more = read_tip(doc, config, body_html, headings, count_words(doc.body))
+            tips.append(item)
+        else:
+            item, more = read_page(doc, body_html, headings)
+            pages.append(item)
+        problems += more
+    tip_slugs = {tip.slug for tip in tips if tip}
+    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, config)
+    problems += quiz_problems
+    if errors_in(problems):
+        return None, problems
+    tips.sort(key=lambda tip: (tip.order, tip.title))
+    site = Site(config, tuple(tips), tuple(sorted(pages, key=lambda p: p.slug)), collect_tags(tips),
+                tuple(quizzes), read_assets(project.assets), images)
+    return site, problems
+
+
+def read_documents(content: Path, folders) -> tuple[list, list[Problem]]:
+    """Every Markdown file under the given content folders, with front matter split off."""
+    docs, problems = [], []
+    for folder in folders:
+        for file in sorted((content / folder).glob("*.md")):
+            doc, more = read_document(file, content)
+            problems += more
+            if doc:
+                docs.append(doc)
+    return docs, problems
+
+
+def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:
+    """Source path → site URL, for rewriting links between files; drafts map to None when left out."""
+    targets: dict[str, str | None] = {}
+    for doc in docs:
+        left_out = doc.meta.get("draft") is True and not drafts
+        url = f"tips/{doc.slug}/" if doc.path.startswith("tips/") else f"{doc.slug}/"
+        targets[doc.path] = None if left_out else url
+    for file in quiz_files:
+        targets[file.relative_to(content).as_posix()] = f"{file.stem}/"
+    return targets
+
+
+def read_images(content: Path) -> dict[str, bytes]:
+    """Pictures under content/images/, copied to the site as they are."""
+    folder = content / "images"
+    return {f.relative_to(content).as_posix(): f.read_bytes()
+            for f in sorted(folder.rglob("*")) if f.is_file()} if folder.is_dir() else {}
+
+
+def read_assets(folder: Path) -> dict[str, bytes]:
+    """The stylesheets and scripts under assets/, keyed by their path inside it."""
+    return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def collect_tags(tips) -> tuple[Tag, ...]:
+    """One Tag per tag name used, each listing its tips in site order."""
+    names = sorted({name for tip in tips for name in tip.tags})
+    return tuple(Tag(name, name, tuple(t for t in tips if name in t.tags)) for name in names)
+
+
+def load_quizzes(files, content: Path, tip_slugs: set[str], config) -> tuple[list[QuizPage], list[Problem]]:
+    """Load, validate and prove every quiz; a quiz that fails a proof does not build."""
+    if not files:
+        return [], []
+    from .quiz.analyse import prove_quiz
+    from .quiz.export import quiz_data
+    from .quiz.load import load_quiz
+
+    quizzes, problems = [], []
+    for file in files:
+        display = f"{content.name}/{file.relative_to(content).as_posix()}"
+        bad_name = slug_problem(display, file.stem)
+        text, more = read_text_file(file, display)
+        problems += [bad_name] if bad_name else more
+        if text is None or bad_name:
+            continue
+        quiz, more = load_quiz(text, display, tip_slugs)
+        problems += more
+        if quiz is None or errors_in(more):
+            continue
+        report, more = prove_quiz(quiz, display)
+        problems += more
+        quizzes.append(QuizPage(file.stem, display, quiz, quiz_data(quiz), report.summary))
+    return quizzes, problems

@@ -1,0 +1,99 @@
+"""The validated Site → {output path: bytes}. Reads the model and the templates, never the content."""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from urllib.parse import quote
+
+import jinja2
+
+from .model import Site, Tip
+from .problems import BuildFailed, problem
+
+
+def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
+    """css/site.css → css/site.1a2b3c4d.css, so hosts can cache assets for a year."""
+    names = {}
+    for path, data in assets.items():
+        stem, ext = posixpath.splitext(path)
+        names[path] = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
+    return names
+
+
+def make_environment(templates_dir, site: Site, asset_names: dict[str, str]) -> jinja2.Environment:
+    """One Jinja2 environment per build: autoescaped, strict about typos, with the URL helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path, base_url = site.config.base_path, site.config.base_url
+
+    def url(path: str = "") -> str:
+        return base_path + path
+
+    def absolute_url(path: str = "") -> str:
+        return base_url + path
+
+    def asset(path: str) -> str:
+        return base_path + asset_names[path]
+
+    env.globals.update(site=site.config, url=url, absolute_url=absolute_url, asset=asset,
+                       quizzes=site.quizzes, all_tags=site.tags, all_tips=site.tips,
+                       all_pages=site.pages)
+    env.filters["long_date"] = lambda day: f"{day.day} {day:%B %Y}"
+    env.filters["urlencode_all"] = lambda text: quote(str(text), safe="")
+    return env
+
+
+def related_tips(tip: Tip, tips, limit: int = 3) -> list[Tip]:
+    """Tips sharing the most tags with this one (ties: site order, then title)."""
+    scored = [(len(set(tip.tags) & set(other.tags)), other) for other in tips if other.slug != tip.slug]
+    scored = [(shared, other) for shared, other in scored if shared]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].order, pair[1].title))
+    return [other for _, other in scored[:limit]]
+
+
+def list_pages(site: Site):
+    """Every HTML page: (output path, template, context, source it comes from)."""
+    yield "index.html", "home.html", {"page_url": ""}, "content/site.yml"
+    yield "tips/index.html", "tips.html", {"page_url": "tips/"}, "content/tips/"
+    for tip in site.tips:
+        context = {"tip": tip, "related": related_tips(tip, site.tips), "page_url": tip.url}
+        yield f"{tip.url}index.html", "tip.html", context, tip.source
+    yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/"
+    for tag in site.tags:
+        yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/"
+    for page in site.pages:
+        yield f"{page.url}index.html", "page.html", {"page": page, "page_url": page.url}, page.source
+    tips_by_slug = {tip.slug: tip for tip in site.tips}
+    for quiz in site.quizzes:
+        context = {"quiz": quiz.model, "quiz_data": quiz.data, "tips": tips_by_slug, "page_url": quiz.url}
+        yield f"{quiz.url}index.html", "quiz.html", context, quiz.source
+    yield "404.html", "404.html", {"page_url": "404.html"}, "templates/404.html"
+
+
+def render_site(site: Site, templates_dir) -> dict[str, bytes]:
+    """Render every page and copy every asset; two sources for one output path is an error."""
+    asset_names = fingerprint_assets(site.assets)
+    env = make_environment(templates_dir, site, asset_names)
+    files: dict[str, bytes] = {}
+    sources: dict[str, str] = {}
+    problems = []
+    for out_path, template, context, source in list_pages(site):
+        if out_path in files:
+            problems.append(problem(source, None, f"This would be written to {out_path}, "
+                                    f"which {sources[out_path]} already uses",
+                                    "Rename one of the two files."))
+            continue
+        html = env.get_template(template).render(**context)
+        files[out_path], sources[out_path] = html.encode("utf-8"), source
+    if problems:
+        raise BuildFailed(problems)
+    for path, data in site.assets.items():
+        files[asset_names[path]] = data
+    files.update(site.images)
+    return files

@@ -1,0 +1,61 @@
+"""{path: bytes} → an output folder, swapped in whole: the old site or the new one, never a mix."""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where the system can't."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def remove_leftovers(out: Path) -> None:
+    """Delete temp folders that a killed build left beside the output folder."""
+    for leftover in out.parent.glob(f".{out.name}.*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_files(files: dict[str, bytes], folder: Path) -> None:
+    """Write every file under folder, creating sub-folders as needed."""
+    for rel, data in sorted(files.items()):
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        write_files(files, staging)
+        staging.chmod(0o755)
+        if out.exists() and _exchange(staging, out):
+            shutil.rmtree(staging)  # now holds the previous site
+            return
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+            old.rmdir()
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,51 @@
+"""Build small sites from a dict of files, as editors would write them, into a temp folder."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from signpost.pipeline import Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SITE_YML = """\
+name: Test Clinic
+tagline: Back pain guidance
+base_url: https://clinic.example/
+booking_url: https://clinic.example/book
+phone: 0100 000 000
+footer: Test Clinic footer.
+"""
+
+
+def tip(title="Warm up", summary="Get ready to run.", tags="[running]", body="## One\n\nText.\n", **extra) -> str:
+    """The text of a tip file; extra front-matter keys as keyword arguments."""
+    lines = [f"title: {title}", f"summary: {summary}", f"tags: {tags}", "date: 2026-01-10", "reviewed: 2026-01-10"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text} under folder; text is dedented so tests can indent it."""
+    for rel, data in files.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(textwrap.dedent(data), encoding="utf-8")
+    return folder
+
+
+def make_content(tmp_path: Path, files: dict[str, str | bytes] | None = None, with_defaults=True) -> Path:
+    """A content folder: a valid site.yml and one tip unless replaced, plus `files`."""
+    defaults = {"site.yml": SITE_YML, "tips/warm-up.md": tip()} if with_defaults else {}
+    return write_files(tmp_path / "content", {**defaults, **(files or {})})
+
+
+def build_site(tmp_path: Path, files=None, out: Path | None = None, **options):
+    """Build a site from files into tmp_path/dist with the project's real templates and assets."""
+    content = make_content(tmp_path, files)
+    out = out or tmp_path / "dist"
+    build(Project.at(ROOT, content), out, **options)
+    return out

@@ -1,0 +1,111 @@
+"""Tips and pages: front matter, Markdown, and links between source files."""
+import pytest
+
+from signpost.pipeline import Project, load_site
+from tests.sitekit import ROOT, make_content, tip
+
+
+def load(tmp_path, files, drafts=False):
+    site, problems = load_site(Project.at(ROOT, make_content(tmp_path, files)), drafts=drafts)
+    return site, [str(p) for p in problems]
+
+
+def test_a_tip_is_read_with_defaults(tmp_path):
+    body = "Intro.\n\n## Before\n\nWalk.\n\n### Slowly\n\nJog.\n\n## After\n\nStretch.\n"
+    site, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body, tags="[running, warm-up]")})
+    assert problems == []
+    (warm,) = site.tips
+    assert (warm.slug, warm.title, warm.tags) == ("warm-up", "Warm up", ("running", "warm-up"))
+    assert str(warm.next_review) == "2027-01-10"  # reviewed + the site's default 12 months
+    assert [(h.level, h.id, h.text) for h in warm.headings] == [(2, "before", "Before"), (3, "slowly", "Slowly"),
+                                                                (2, "after", "After")]
+    assert '<h2 id="before">Before</h2>' in warm.body_html
+    assert [t.name for t in site.tags] == ["running", "warm-up"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: x\n", "content/tips/warm-up.md:1: The file must start with front matter: a line with just '---'. "
+     "Hint: Put '---' on the first line, then the settings (title, summary, …), then '---'."),
+    ("---\ntitle: x\n\nBody\n", "content/tips/warm-up.md:1: The front matter has no closing '---' line. "
+     "Hint: Did you forget the closing ---? Add a line with just --- after the settings."),
+    ("---\ntitle: Warm up\nsummary: Go\ndate: 1st May\n---\nBody\n",
+     "content/tips/warm-up.md:4: 'date' must be a date like 2026-05-01, got '1st May'. "
+     "Hint: Write the year, month and day as numbers: YYYY-MM-DD."),
+    ("---\ntitle: Warm up\nsumary: Go\ndate: 2026-01-01\n---\nBody\n",
+     "content/tips/warm-up.md:3: Unknown key 'sumary'. Hint: Did you mean 'summary'?"),
+    ("---\ntitle: Warm up\nsummary: Go\ndate: 2026-01-01\ndraft: yes\n---\nBody\n",
+     "content/tips/warm-up.md:5: 'draft' must be true or false, got 'yes'. Hint: Write true or false."),
+    ("---\ntitle: Warm up\nsummary: Go: slowly\n---\n",
+     "content/tips/warm-up.md:3: This YAML could not be read: mapping values are not allowed here. "
+     "Hint: A value that contains ': ' needs quotes around it."),
+    ("---\r\ntitle: Warm up\r\ndate: 2026-01-01\r\n---\r\nBody\r\n",
+     "content/tips/warm-up.md:2: 'summary' is missing. Hint: Add a line 'summary: …'."),
+])
+def test_front_matter_mistakes_are_explained(tmp_path, text, expected):
+    _, problems = load(tmp_path, {"tips/warm-up.md": text})
+    assert expected in problems, problems
+
+
+def test_every_problem_in_every_file_is_reported_together(tmp_path):
+    _, problems = load(tmp_path, {
+        "tips/a.md": tip(date="soon"),  # date given twice
+        "tips/b.md": tip(body="See [w](warmup.md).\n"),
+        "tips/Bad Name.md": tip(),
+    })
+    assert len(problems) == 3, problems
+    assert "content/tips/Bad Name.md: The file name 'Bad Name' can't be used as a web address. " \
+           "Hint: Use lowercase letters, numbers and hyphens only, e.g. 'bad-name'." in problems
+    assert "content/tips/b.md:8: The link 'warmup.md' points at a file that doesn't exist. " \
+           "Hint: Did you mean 'warm-up.md'?" \
+        in problems
+
+
+def test_links_to_sources_become_site_urls(tmp_path):
+    site, problems = load(tmp_path, {
+        "tips/shoes.md": tip(title="Shoes", body="[Warm up](warm-up.md#one), [about](../pages/about.md), "
+                                                 "[top](#x), [NHS](https://www.nhs.uk/)\n"),
+        "pages/about.md": "---\ntitle: About us\n---\nHello.\n",
+    })
+    assert problems == []
+    html = next(t for t in site.tips if t.slug == "shoes").body_html
+    assert '<a href="/tips/warm-up/#one">' in html and '<a href="/about/">' in html
+    assert '<a href="#x">' in html and '<a href="https://www.nhs.uk/">' in html
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("[run](javascript:alert(1))\n", "content/tips/warm-up.md:8: The link 'javascript:alert(1)' is not allowed. "
+     "Hint: Links must go to web pages or other tips."),
+    ("[](shoes.md)\n", "content/tips/warm-up.md:8: A link to 'shoes.md' has no text. "
+     "Hint: Write the link text between [ and ]."),
+    ("[x](/tips/shoes/)\n", "content/tips/warm-up.md:8: The link '/tips/shoes/' points at a web address, not a file. "
+     "Hint: Link to the file instead, e.g. [Shoes](shoes.md) or [About](../pages/about.md)."),
+    ("![](../images/run.png)\n", "content/tips/warm-up.md:8: The image '../images/run.png' has no description "
+     "(alt text). Hint: Write what the picture shows between the brackets: ![A runner stretching](...)."),
+    ("![A run](../images/none.png)\n", "content/tips/warm-up.md:8: The image '../images/none.png' doesn't exist. "
+     "Hint: Put it in content/images/ and write ../images/NAME in the tip."),
+    ("# Big\n", "content/tips/warm-up.md:8: Use '## ' for section headings; the title is the page's only top heading."),
+    ("## A\n\n#### B\n", "content/tips/warm-up.md:10: The heading 'B' skips a level. Hint: Use ### for it."),
+])
+def test_body_mistakes_are_explained(tmp_path, body, expected):
+    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body), "images/run.png": b"\x89PNG"})
+    assert expected in problems, problems
+
+
+def test_drafts_are_left_out_and_links_to_them_refused(tmp_path):
+    files = {"tips/next.md": tip(title="Next", draft="true"), "tips/warm-up.md": tip(body="[next](next.md)\n")}
+    _, problems = load(tmp_path, files)
+    assert problems == ["content/tips/warm-up.md:8: The link 'next.md' points at a draft, which won't be "
+                        "published. Hint: Remove the link, or publish the draft first."]
+    site, problems = load(tmp_path, files, drafts=True)
+    assert problems == [] and {t.slug for t in site.tips} == {"next", "warm-up"}
+
+
+def test_non_utf8_file_is_named(tmp_path):
+    _, problems = load(tmp_path, {"tips/warm-up.md": "---\ntitle: Caf\xe9\n---\n".encode("latin-1")})
+    assert problems == ["content/tips/warm-up.md:2: This file is not saved as UTF-8 text. "
+                        "Hint: Save it again as 'UTF-8' in your editor."]
+
+
+def test_next_review_must_follow_reviewed(tmp_path):
+    _, problems = load(tmp_path, {"tips/warm-up.md": tip(next_review="2025-01-01")})
+    assert problems == ["content/tips/warm-up.md:7: 'next_review' (2025-01-01) must come after 'reviewed' (2026-01-10)."]

@@ -1,0 +1,96 @@
+"""Whole builds: what gets written, reproducibility, atomic swaps, and the command line."""
+import subprocess
+import sys
+
+import pytest
+
+from signpost.pipeline import Project, build
+from signpost.problems import BuildFailed
+from tests.linkwalk import broken_links
+from tests.sitekit import ROOT, build_site, tip
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_real_site_builds_and_every_internal_link_resolves(built_site):
+    files = snapshot(built_site)
+    for page in ["index.html", "404.html", "tips/index.html", "tips/warm-up/index.html", "tags/index.html",
+                 "tags/running/index.html", "about/index.html", "should-i-see-someone/index.html"]:
+        assert page in files, page
+    assert sum(1 for p in files if p.startswith("tips/") and p.endswith("/index.html")) >= 9
+    assert broken_links(built_site) == []
+
+
+def test_a_fixture_site_with_links_and_tags_has_no_broken_links(tmp_path):
+    out = build_site(tmp_path, {
+        "tips/shoes.md": tip(title="Shoes", tags="[running, footwear]", body="[Warm up](warm-up.md#one)\n"),
+        "pages/about.md": "---\ntitle: About\n---\n[Shoes](../tips/shoes.md)\n",
+    })
+    assert broken_links(out) == []
+
+
+def test_same_sources_give_byte_identical_output(tmp_path):
+    first = snapshot(build_site(tmp_path / "a"))
+    second = snapshot(build_site(tmp_path / "b"))
+    assert first == second and len(first) > 5
+
+
+def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path):
+    out = build_site(tmp_path, out=tmp_path / "dist")
+    before = snapshot(out)
+    with pytest.raises(BuildFailed):
+        build_site(tmp_path, {"tips/warm-up.md": "---\ntitle: broken\n"}, out=out)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_a_good_build_replaces_the_site_whole(tmp_path):
+    out = build_site(tmp_path, {"tips/shoes.md": tip(title="Shoes")})
+    (tmp_path / "content/tips/shoes.md").unlink()
+    build(Project.at(ROOT, tmp_path / "content"), out)
+    assert not (out / "tips/shoes").exists() and (out / "tips/warm-up/index.html").is_file()
+
+
+def test_two_sources_for_one_output_path_is_an_error(tmp_path):
+    with pytest.raises(BuildFailed) as failure:
+        build_site(tmp_path, {"pages/tips.md": "---\ntitle: Tips\n---\nHi\n"})
+    assert [str(p) for p in failure.value.problems] == [
+        "content/pages/tips.md: This would be written to tips/index.html, which content/tips/ already uses. "
+        "Hint: Rename one of the two files."]
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_command_line_build_prints_one_summary_line(tmp_path):
+    build_site(tmp_path)  # writes tmp_path/content
+    result = run_cli("--content", tmp_path / "content", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 6 pages (9 files) in ") and str(tmp_path / "out") in result.stdout
+
+
+def test_command_line_lists_every_problem_without_a_traceback(tmp_path):
+    build_site(tmp_path)
+    (tmp_path / "content/tips/warm-up.md").write_text("---\ntitle: [oops\n---\n")
+    (tmp_path / "content/tips/shoes.md").write_text(tip(draft="maybe"))
+    result = run_cli("build", "--content", tmp_path / "content", "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().split("\n")
+    assert lines == [
+        "content/tips/shoes.md:7: 'draft' must be true or false, got 'maybe'. Hint: Write true or false (no quotes).",
+        "content/tips/warm-up.md:2: This YAML could not be read: expected ',' or ']', but got '<stream end>'. "
+        "Hint: A value that starts with [ is a list and needs a closing ]; put other text in quotes.",
+        f"Build failed: 2 problems to fix. The published site in {tmp_path / 'out'} was not changed.",
+    ]
+
+
+def test_base_url_option_prefixes_every_link(tmp_path):
+    out = build_site(tmp_path, base_url="https://clinic.example/guidance/")
+    html = (out / "tips/warm-up/index.html").read_text()
+    assert 'href="/guidance/tips/"' in html and '<link rel="canonical" href="https://clinic.example/guidance/tips/warm-up/">' in html
+    assert broken_links(out, "/guidance/") == []
