@@ -1,0 +1,227 @@
+"""The quiz as plain frozen data: questions, options, scores, rules and outcomes.
+
+Nothing here reads files or decides anything; load.py builds these, score.py and
+analyse.py read them, export.py turns them into the JSON that quiz.js reads.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Urgency levels, most urgent first. The care-card style on the page follows them.
+URGENCIES = ("emergency", "urgent", "non-urgent", "self-care")
+
+# Flags every quiz knows without declaring them. "gp" means "see a GP".
+BUILT_IN_FLAGS = ("emergency", "urgent", "gp")
+
+# A raised flag guarantees at least this urgency; the proofs check it for every answer.
+FLAG_FLOORS = {"emergency": "emergency", "urgent": "urgent"}
+
+# An answer raising this flag ends the quiz at once with the result of the rules so far.
+STOP_FLAG = "emergency"
+
+
+def urgency_rank(urgency: str) -> int:
+    """0 for emergency, 3 for self-care: smaller is more urgent."""
+    return URGENCIES.index(urgency)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a person can choose."""
+
+    id: str
+    label: str
+    line: int
+    hint: str = ""
+    value: int | None = None        # as written in the YAML
+    points: int | None = None       # what it adds to the question's scores (after reverse scoring)
+    flags: tuple[str, ...] = ()     # as written
+    raises: tuple[str, ...] = ()    # flags actually raised: flags, plus sibling red flags when not_sure
+    exclusive: bool = False         # "none of these": only valid on its own
+    not_sure: bool = False          # counts as yes for the question's emergency/urgent options
+
+
+@dataclass(frozen=True)
+class Question:
+    """One step of the quiz: a question with its options."""
+
+    id: str
+    text: str
+    line: int
+    options: tuple[Option, ...]
+    choose: str = "one"             # "one" (radios) or "many" (checkboxes)
+    hint: str = ""
+    required: bool = True
+    scores: tuple[str, ...] = ()    # score ids this question feeds
+    reverse: bool = False
+    show_if: "Condition | None" = None
+
+    @property
+    def many(self) -> bool:
+        """True for a checklist (checkboxes)."""
+        return self.choose == "many"
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, or None."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def min_points(self) -> int:
+        """The least this question can add to a score when answered."""
+        return min(self._answer_totals(), default=0)
+
+    @property
+    def max_points(self) -> int:
+        """The most this question can add to a score when answered."""
+        return max(self._answer_totals(), default=0)
+
+    def _answer_totals(self) -> list[int]:
+        """Totals of the extreme answers: single options, and for checklists all positives or all negatives."""
+        valued = [o for o in self.options if o.points is not None]
+        totals = [o.points for o in valued]
+        if self.many:
+            shared = [o.points for o in valued if not o.exclusive]
+            if shared:
+                totals.append(sum(p for p in shared if p > 0) or max(shared))
+                totals.append(sum(p for p in shared if p < 0) or min(shared))
+        return totals
+
+
+@dataclass(frozen=True)
+class Score:
+    """A named sum of option points over the questions that feed it."""
+
+    id: str
+    label: str
+    line: int
+    questions: tuple[str, ...] = ()
+    percent: bool = False           # report total as a percent of the answered questions' maximum
+    min_answered: int = 0           # fewer answered questions than this: the score does not count
+    minimum: int = 0                # the lowest possible value (a percent score: 0)
+    maximum: int = 0                # the highest possible value (a percent score: 100)
+
+
+# ---- Conditions: validated YAML structures, never strings to evaluate ----
+
+@dataclass(frozen=True)
+class FlagRaised:
+    """True when any chosen option raises the flag."""
+
+    flag: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AnswerIs:
+    """True when any of these options of the question was chosen."""
+
+    question: str
+    options: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ScoreBetween:
+    """True when the score counts and lies within at_least..at_most (either may be None)."""
+
+    score: str
+    at_least: int | None
+    at_most: int | None
+    line: int
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple
+    line: int
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple
+    line: int
+
+
+@dataclass(frozen=True)
+class NotTrue:
+    item: object
+    line: int
+
+
+@dataclass(frozen=True)
+class Always:
+    """The catch-all."""
+
+    line: int
+
+
+Condition = FlagRaised | AnswerIs | ScoreBetween | AllOf | AnyOf | NotTrue | Always
+
+
+@dataclass(frozen=True)
+class Rule:
+    """If `when` holds (and no earlier rule did), the result is `outcome`."""
+
+    when: Condition
+    outcome: str
+    line: int
+
+    @property
+    def catch_all(self) -> bool:
+        return isinstance(self.when, Always)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One result: an NHS-style care card."""
+
+    id: str
+    urgency: str
+    title: str
+    line: int
+    body: str = ""                  # Markdown as written
+    body_html: str = ""             # trusted HTML rendered from body
+    how_soon: str = ""
+    next_steps: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()      # tip slugs
+    booking: bool = False           # show the clinic's booking link
+    show_scores: bool = False
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A whole quiz from content/quiz/<slug>.yml, validated."""
+
+    slug: str
+    title: str
+    source: str
+    questions: tuple[Question, ...]
+    scores: tuple[Score, ...]
+    rules: tuple[Rule, ...]
+    outcomes: tuple[Outcome, ...]
+    summary: str = ""
+    intro_html: str = ""
+    safety_net_html: str = ""
+    flags: tuple[str, ...] = BUILT_IN_FLAGS
+    reviewed: dt.date | None = None
+    next_review: dt.date | None = None
+    reviewed_by: str = ""
+    sources: tuple[str, ...] = field(default=())
+
+    @property
+    def url(self) -> str:
+        """Where the page lives, relative to the site root."""
+        return f"{self.slug}/"
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        """The outcome with this id, or None."""
+        return next((o for o in self.outcomes if o.id == outcome_id), None)
+
+    def score(self, score_id: str) -> Score | None:
+        """The score with this id, or None."""
+        return next((s for s in self.scores if s.id == score_id), None)

@@ -1,0 +1,209 @@
+"""The reference scorer: answers in, flags, scores and the outcome out.
+
+assets/js/quiz.js does the same in the browser; tests/quiz/test_agreement.py checks that
+both give the same result for the same answers. Keep the two in step, rule for rule.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..yamlfile import suggest
+from .model import (STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Question,
+                    Quiz, Score, ScoreBetween)
+
+
+class AnswerError(ValueError):
+    """The answers don't fit the quiz; `messages` says every way in which they don't."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass(frozen=True)
+class ScoreValue:
+    """A score after the answers: its total, how many of its questions were answered, and their maximum."""
+
+    id: str
+    total: int
+    answered: int
+    answered_max: int
+    counted: bool
+    percent: bool = False
+
+    @property
+    def value(self) -> float:
+        """The number to show: the total, or the percent of the answered maximum."""
+        if not self.percent:
+            return self.total
+        return self.total * 100 / self.answered_max if self.answered_max else 0.0
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What conditions can see: flags raised, options chosen, scores."""
+
+    flags: frozenset = frozenset()
+    chosen: dict = field(default_factory=dict)    # question id -> frozenset of option ids
+    scores: dict = field(default_factory=dict)    # score id -> ScoreValue
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the reference scorer decided, and why."""
+
+    outcome: str
+    urgency: str
+    flags: tuple[str, ...]
+    scores: dict
+    reasons: tuple[tuple[str, str], ...]   # (question id, option id) pairs that led to the outcome
+    asked: tuple[str, ...]                 # the questions shown, in order
+    stopped: bool                          # an emergency answer ended the quiz early
+    rule_line: int
+
+
+def evaluate(condition, facts: Facts) -> bool:
+    """Whether a validated condition holds for these facts."""
+    if isinstance(condition, Always):
+        return True
+    if isinstance(condition, FlagRaised):
+        return condition.flag in facts.flags
+    if isinstance(condition, AnswerIs):
+        return bool(facts.chosen.get(condition.question, frozenset()) & set(condition.options))
+    if isinstance(condition, ScoreBetween):
+        return score_within(facts.scores.get(condition.score), condition.at_least, condition.at_most)
+    if isinstance(condition, AllOf):
+        return all(evaluate(item, facts) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return any(evaluate(item, facts) for item in condition.items)
+    if isinstance(condition, NotTrue):
+        return not evaluate(condition.item, facts)
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def score_within(value: ScoreValue | None, at_least, at_most) -> bool:
+    """Whether a counted score lies in the range; percents compare exactly, without rounding."""
+    if value is None or not value.counted:
+        return False
+    scaled, scale = (value.total * 100, value.answered_max) if value.percent else (value.total, 1)
+    if at_least is not None and scaled < at_least * scale:
+        return False
+    return at_most is None or scaled <= at_most * scale
+
+
+def raised_by(question: Question, picked) -> set[str]:
+    """The flags that these chosen options of one question raise."""
+    return {flag for option in question.options if option.id in picked for flag in option.raises}
+
+
+def walk_answers(quiz: Quiz, answers: dict) -> tuple[list[str], list[str], set[str], dict, bool]:
+    """Go through the questions as a person would: (errors, asked, flags, chosen, stopped)."""
+    errors = [f"Unknown question '{qid}'. {suggest(qid, [q.id for q in quiz.questions])}".rstrip()
+              for qid in answers if quiz.question(qid) is None]
+    asked, flags, chosen, stopped_at = [], set(), {}, None
+    for question in quiz.questions:
+        picked = list(answers.get(question.id) or [])
+        if stopped_at is not None:
+            if picked:
+                errors.append(f"Question '{question.id}' is not asked: the quiz ends at the emergency "
+                              f"answer to '{stopped_at}'.")
+            continue
+        if question.show_if is not None and not evaluate(question.show_if, Facts(frozenset(flags), chosen)):
+            if picked:
+                errors.append(f"Question '{question.id}' is hidden by its show_if with these answers, "
+                              "so it cannot be answered.")
+            continue
+        asked.append(question.id)
+        errors += check_picked(question, picked)
+        picked = [p for p in picked if question.option(p) is not None]
+        chosen[question.id] = frozenset(picked)
+        raised = raised_by(question, picked)
+        flags |= raised
+        if STOP_FLAG in raised:
+            stopped_at = question.id
+    return errors, asked, flags, chosen, stopped_at is not None
+
+
+def check_picked(question: Question, picked: list[str]) -> list[str]:
+    """Every way in which the options picked for one shown question are not a valid answer."""
+    errors = []
+    ids = [o.id for o in question.options]
+    for option_id in picked:
+        if option_id not in ids:
+            errors.append(f"Question '{question.id}' has no option '{option_id}'. {suggest(option_id, ids)}".rstrip())
+    if len(set(picked)) != len(picked):
+        errors.append(f"Question '{question.id}': an option is given twice.")
+    if not picked and question.required:
+        errors.append(f"Question '{question.id}' needs an answer.")
+    if len(picked) > 1 and not question.many:
+        errors.append(f"Question '{question.id}' takes one answer, got {len(picked)}.")
+    exclusive = [o.id for o in question.options if o.exclusive and o.id in picked]
+    if exclusive and len(picked) > 1 and question.many:
+        errors.append(f"Question '{question.id}': '{exclusive[0]}' cannot be chosen with other options.")
+    return errors
+
+
+def total_scores(quiz: Quiz, chosen: dict) -> dict:
+    """Every score's value from the chosen options of the questions that were asked."""
+    return {score.id: total_score(quiz, score, chosen) for score in quiz.scores}
+
+
+def total_score(quiz: Quiz, score: Score, chosen: dict) -> ScoreValue:
+    """One score: the sum of points over its answered questions."""
+    total = answered = answered_max = 0
+    for question in quiz.questions:
+        picked = chosen.get(question.id)
+        if score.id not in question.scores or not picked:
+            continue
+        total += sum(o.points or 0 for o in question.options if o.id in picked)
+        answered += 1
+        answered_max += question.max_points
+    counted = answered >= score.min_answered and (not score.percent or (answered > 0 and answered_max > 0))
+    return ScoreValue(score.id, total, answered, answered_max, counted, score.percent)
+
+
+def explain(condition, facts: Facts, quiz: Quiz) -> set[tuple[str, str]]:
+    """The chosen (question, option) pairs that made a true condition true."""
+    if isinstance(condition, FlagRaised):
+        return {(q.id, o.id) for q in quiz.questions for o in q.options
+                if o.id in facts.chosen.get(q.id, ()) and condition.flag in o.raises}
+    if isinstance(condition, AnswerIs):
+        return {(condition.question, o) for o in facts.chosen.get(condition.question, ()) if o in condition.options}
+    if isinstance(condition, ScoreBetween):
+        return {(q.id, o) for q in quiz.questions if condition.score in q.scores
+                for o in facts.chosen.get(q.id, ())}
+    if isinstance(condition, (AllOf, AnyOf)):
+        return set().union(*(explain(item, facts, quiz) for item in condition.items if evaluate(item, facts)))
+    return set()
+
+
+def order_reasons(quiz: Quiz, pairs: set) -> tuple[tuple[str, str], ...]:
+    """Reasons in the order the questions and options appear."""
+    return tuple((q.id, o.id) for q in quiz.questions for o in q.options if (q.id, o.id) in pairs)
+
+
+def choose_outcome(quiz: Quiz, facts: Facts):
+    """The first rule whose condition holds; None only if the quiz has no catch-all."""
+    return next((rule for rule in quiz.rules if evaluate(rule.when, facts)), None)
+
+
+def score_answers(quiz: Quiz, answers: dict[str, list[str]]) -> Result:
+    """Score one set of answers, {question id: [option ids]}; raises AnswerError if they don't fit."""
+    errors, asked, flags, chosen, stopped = walk_answers(quiz, answers)
+    if errors:
+        raise AnswerError(errors)
+    facts = Facts(frozenset(flags), chosen, total_scores(quiz, chosen))
+    rule = choose_outcome(quiz, facts)
+    if rule is None:
+        raise AnswerError(["No rule matched these answers and the quiz has no catch-all."])
+    outcome = quiz.outcome(rule.outcome)
+    return Result(
+        outcome=outcome.id,
+        urgency=outcome.urgency,
+        flags=tuple(f for f in quiz.flags if f in flags),
+        scores=facts.scores,
+        reasons=order_reasons(quiz, explain(rule.when, facts, quiz)),
+        asked=tuple(asked),
+        stopped=stopped,
+        rule_line=rule.line,
+    )
