@@ -16,7 +16,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     build.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     build.add_argument("--base-url", help="the address the site is published at, e.g. https://clinic.example/guidance/")
-    build.add_argument("--drafts", action="store_true", help="include tips marked draft: true")
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
@@ -33,7 +32,7 @@ def run_build(args) -> int:
     from signpost.problems import BuildFailed
 
     try:
-        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, drafts=args.drafts)
+        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr)

@@ -40,13 +40,16 @@ class BuildReport:
         return f"Built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s into {self.out}"
 
 
-def build(project: Project, out: Path, base_url: str | None = None, drafts: bool = False) -> BuildReport:
-    """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched."""
+def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False) -> BuildReport:
+    """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched.
+
+    A preview build includes drafts and lets the page talk to the live-reload server.
+    """
     started = time.perf_counter()
-    site, problems = load_site(project, base_url=base_url, drafts=drafts)
+    site, problems = load_site(project, base_url=base_url, drafts=preview)
     if errors_in(problems):
         raise BuildFailed(problems)
-    files = render_site(site, project.templates)
+    files = render_site(site, project.templates, preview=preview)
     write_site(files, out)
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from urllib.parse import quote
+import traceback
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -20,7 +22,7 @@ def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
     return names
 
 
-def make_environment(templates_dir, site: Site, asset_names: dict[str, str]) -> jinja2.Environment:
+def make_environment(templates_dir, site: Site, asset_names: dict[str, str], preview: bool) -> jinja2.Environment:
     """One Jinja2 environment per build: autoescaped, strict about typos, with the URL helpers."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -43,10 +45,17 @@ def make_environment(templates_dir, site: Site, asset_names: dict[str, str]) -> 
 
     env.globals.update(site=site.config, url=url, absolute_url=absolute_url, asset=asset,
                        quizzes=site.quizzes, all_tags=site.tags, all_tips=site.tips,
-                       all_pages=site.pages)
+                       all_pages=site.pages, preview=preview,
+                       live_reload_script=live_reload_script(site.config) if preview else "")
     env.filters["long_date"] = lambda day: f"{day.day} {day:%B %Y}"
     env.filters["urlencode_all"] = lambda text: quote(str(text), safe="")
     return env
+
+
+def live_reload_script(config) -> str:
+    """livereload.js, loaded as a file: the inline loader livereload injects is blocked by our CSP."""
+    port = urlsplit(config.base_url).port or 80
+    return f"{config.base_path}livereload.js?port={port}"
 
 
 def related_tips(tip: Tip, tips, limit: int = 3) -> list[Tip]:
@@ -76,10 +85,21 @@ def list_pages(site: Site):
     yield "404.html", "404.html", {"page_url": "404.html"}, "templates/404.html"
 
 
-def render_site(site: Site, templates_dir) -> dict[str, bytes]:
+def template_problem(error: jinja2.TemplateError, template: str, source: str):
+    """A template mistake, located in the template when Jinja knows the line."""
+    name, line = getattr(error, "name", None) or template, getattr(error, "lineno", None)
+    if line is None:  # runtime errors: Jinja maps the traceback's frames back to template lines
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
+        if frames:
+            name, line = Path(frames[-1].filename).name, frames[-1].lineno
+    return problem(f"templates/{name}", line, f"The template could not be used for {source}: {error.message}",
+                   "This is a problem in the site's design files, not in the content.")
+
+
+def render_site(site: Site, templates_dir, preview: bool = False) -> dict[str, bytes]:
     """Render every page and copy every asset; two sources for one output path is an error."""
     asset_names = fingerprint_assets(site.assets)
-    env = make_environment(templates_dir, site, asset_names)
+    env = make_environment(templates_dir, site, asset_names, preview)
     files: dict[str, bytes] = {}
     sources: dict[str, str] = {}
     problems = []
@@ -89,7 +109,11 @@ def render_site(site: Site, templates_dir) -> dict[str, bytes]:
                                     f"which {sources[out_path]} already uses",
                                     "Rename one of the two files."))
             continue
-        html = env.get_template(template).render(**context)
+        try:
+            html = env.get_template(template).render(**context)
+        except jinja2.TemplateError as error:
+            problems.append(template_problem(error, template, source))
+            continue
         files[out_path], sources[out_path] = html.encode("utf-8"), source
     if problems:
         raise BuildFailed(problems)

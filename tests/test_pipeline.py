@@ -1,4 +1,5 @@
 """Whole builds: what gets written, reproducibility, atomic swaps, and the command line."""
+import shutil
 import subprocess
 import sys
 
@@ -94,3 +95,16 @@ def test_base_url_option_prefixes_every_link(tmp_path):
     html = (out / "tips/warm-up/index.html").read_text()
     assert 'href="/guidance/tips/"' in html and '<link rel="canonical" href="https://clinic.example/guidance/tips/warm-up/">' in html
     assert broken_links(out, "/guidance/") == []
+
+
+def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "tag.html").write_text("{% extends 'base.html' %}{% block main %}{{ tag.nmae }}{% endblock %}")
+    project = Project(tmp_path / "content", templates, ROOT / "assets")
+    build_site(tmp_path)  # writes the content folder
+    with pytest.raises(BuildFailed) as failure:
+        build(project, tmp_path / "out")
+    assert [str(p) for p in failure.value.problems] == [
+        "templates/tag.html:1: The template could not be used for content/tips/: 'signpost.model.Tag object' "
+        "has no attribute 'nmae'. Hint: This is a problem in the site's design files, not in the content."]

@@ -1,0 +1,74 @@
+"""Live preview for editors: rebuild on save, reload the browser, show mistakes as a page.
+
+The only module that knows about livereload. It builds into .preview/ (never dist/, which
+keeps the last published site), with drafts shown and the reload connection allowed.
+"""
+from __future__ import annotations
+
+import html
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import Project, build
+from .problems import BuildFailed, Problem
+from .write import write_site
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Preview: something needs fixing</title>
+<style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}}
+li{{margin:1rem 0;padding:.75rem 1rem;border-left:6px solid #c8102e;background:#fdf2f3;list-style:none}}
+code{{font-weight:700}}ul{{padding:0}}</style></head>
+<body><main><h1>Something needs fixing before this page can be shown</h1>
+<p>The preview will come back by itself as soon as you save the fix. The published site is not affected.</p>
+<ul>{items}</ul></main></body></html>
+"""
+
+
+def render_error_page(problems: list[Problem]) -> bytes:
+    """Every problem as a plain-language list, file and line first."""
+    items = []
+    for item in problems:
+        where = f"{item.path}, line {item.line}" if item.line else item.path
+        hint = f"<br>How to fix it: {html.escape(item.hint)}" if item.hint else ""
+        items.append(f"<li><code>{html.escape(where)}</code><br>{html.escape(item.message)}{hint}</li>")
+    return ERROR_PAGE.format(items="".join(items)).encode("utf-8")
+
+
+def show_problems_everywhere(problems: list[Problem], preview: Path) -> None:
+    """Replace every preview page with the error page, so whatever page is open shows it."""
+    pages = [p.relative_to(preview).as_posix() for p in preview.rglob("*.html")] if preview.is_dir() else []
+    page = render_error_page(problems)
+    write_site({path: page for path in pages or ["index.html"]}, preview)
+
+
+def rebuild(project: Project, preview: Path, base_url: str) -> bool:
+    """Build the preview; on a mistake, print it and show it in the browser. True when built."""
+    try:
+        report = build(project, preview, base_url=base_url, preview=True)
+    except BuildFailed as failure:
+        for item in failure.problems:
+            print(item, file=sys.stderr)
+        show_problems_everywhere(failure.problems, preview)
+        return False
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(f"{time.strftime('%H:%M:%S')} {report.summary()}")
+    return True
+
+
+def serve(root: Path, content: Path, port: int, host: str = "127.0.0.1") -> int:
+    """Build, then serve the preview with live reload until interrupted."""
+    from livereload import Server
+
+    project = Project.at(root, content)
+    preview = root / ".preview"
+    base_url = f"http://{host}:{port}/"
+    rebuild(project, preview, base_url)
+    server = Server()
+    for path in (project.content, project.templates, project.assets):
+        server.watch(str(path), lambda: rebuild(project, preview, base_url), delay=0.05)
+    print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.")
+    server.serve(root=str(preview), port=port, host=host, restart_delay=0)
+    return 0
