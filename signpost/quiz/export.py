@@ -1,0 +1,63 @@
+"""The validated quiz as plain JSON-able data: exactly what assets/js/quiz.js reads.
+
+Everything the browser needs to decide is worked out here once (points after reverse
+scoring, the flags each option really raises, each question's maximum), so the browser
+never re-derives what the build has already validated and proved.
+"""
+from __future__ import annotations
+
+from .model import STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Quiz, ScoreBetween
+
+FORMAT_VERSION = 1
+
+
+def quiz_data(quiz: Quiz) -> dict:
+    """The quiz for the browser: questions, scores, rules and outcome headings."""
+    return {
+        "format": FORMAT_VERSION,
+        "slug": quiz.slug,
+        "title": quiz.title,
+        "stop_flag": STOP_FLAG,
+        "flags": list(quiz.flags),
+        "questions": [export_question(q) for q in quiz.questions],
+        "scores": [{"id": s.id, "label": s.label, "percent": s.percent, "min_answered": s.min_answered}
+                   for s in quiz.scores],
+        "rules": [{"when": export_condition(r.when), "outcome": r.outcome} for r in quiz.rules],
+        "outcomes": [{"id": o.id, "urgency": o.urgency, "title": o.title, "show_scores": o.show_scores}
+                     for o in quiz.outcomes],
+    }
+
+
+def export_question(question) -> dict:
+    """One question with its options' points and raised flags."""
+    return {
+        "id": question.id,
+        "text": question.text,
+        "hint": question.hint,
+        "choose": question.choose,
+        "required": question.required,
+        "scores": list(question.scores),
+        "max_points": question.max_points,
+        "show_if": export_condition(question.show_if) if question.show_if is not None else None,
+        "options": [{"id": o.id, "label": o.label, "points": o.points, "raises": list(o.raises),
+                     "exclusive": o.exclusive} for o in question.options],
+    }
+
+
+def export_condition(condition) -> dict:
+    """A condition as the same small JSON shapes the YAML uses."""
+    if isinstance(condition, FlagRaised):
+        return {"flag": condition.flag}
+    if isinstance(condition, AnswerIs):
+        return {"question": condition.question, "is": list(condition.options)}
+    if isinstance(condition, ScoreBetween):
+        return {"score": condition.score, "at_least": condition.at_least, "at_most": condition.at_most}
+    if isinstance(condition, AllOf):
+        return {"all": [export_condition(c) for c in condition.items]}
+    if isinstance(condition, AnyOf):
+        return {"any": [export_condition(c) for c in condition.items]}
+    if isinstance(condition, NotTrue):
+        return {"not": export_condition(condition.item)}
+    if isinstance(condition, Always):
+        return {"always": True}
+    raise TypeError(f"not a condition: {condition!r}")
