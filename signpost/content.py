@@ -119,7 +119,7 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
         words=words, source=path, draft=read_bool(meta, "draft", path, problems),
         sources=read_text_list(meta, "sources", path, problems),
         order=read_int(meta, "order", path, problems, default=100),
-        reviewed_by=read_text(meta, "reviewed_by", path, problems),
+        reviewed_by=read_text(meta, "reviewed_by", path, problems), document=doc,
     )
     return (None if problems else tip), problems
 
@@ -132,7 +132,7 @@ def read_page(doc: Document, body_html: str, headings):
         slug=doc.slug, title=read_text(meta, "title", path, problems, required=True),
         summary=read_text(meta, "summary", path, problems), body_html=body_html,
         headings=tuple(headings), source=path, draft=read_bool(meta, "draft", path, problems),
-        nav_title=read_text(meta, "nav_title", path, problems),
+        nav_title=read_text(meta, "nav_title", path, problems), document=doc,
     )
     if not page.nav_title:
         page = dataclasses.replace(page, nav_title=page.title)

@@ -53,6 +53,7 @@ class Tip:
     sources: tuple[str, ...] = ()
     order: int = 100           # lower comes first on the home page; then by title
     reviewed_by: str = ""
+    document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
 
     @property
     def reading_minutes(self) -> int:
@@ -75,6 +76,7 @@ class Page:
     source: str
     draft: bool = False
     nav_title: str = ""        # the short name in the site's main menu, e.g. "About us"
+    document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
 
     @property
     def url(self) -> str:
