@@ -106,12 +106,17 @@ def read_documents(content: Path, folders) -> tuple[list, list[Problem]]:
 
 
 def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:
-    """Source path → site URL, for rewriting links between files; drafts map to None when left out."""
+    """Source path → site URL, for rewriting links between files; drafts map to None when left out.
+
+    Every file is a target even when its own front matter is broken, so one mistake is
+    reported once, in its own file, not again in every file that links to it.
+    """
+    left_out = {doc.path for doc in docs if doc.meta.get("draft") is True and not drafts}
     targets: dict[str, str | None] = {}
-    for doc in docs:
-        left_out = doc.meta.get("draft") is True and not drafts
-        url = f"tips/{doc.slug}/" if doc.path.startswith("tips/") else f"{doc.slug}/"
-        targets[doc.path] = None if left_out else url
+    for folder, prefix in (("tips", "tips/"), ("pages", "")):
+        for file in sorted((content / folder).glob("*.md")):
+            path = file.relative_to(content).as_posix()
+            targets[path] = None if path in left_out else f"{prefix}{file.stem}/"
     for file in quiz_files:
         targets[file.relative_to(content).as_posix()] = f"{file.stem}/"
     return targets

@@ -6,9 +6,15 @@ keeps the last published site), with drafts shown and the reload connection allo
 from __future__ import annotations
 
 import html
+import os
 import sys
+import threading
 import time
 from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
 
 from .pipeline import Project, build
 from .problems import BuildFailed, Problem
@@ -49,26 +55,89 @@ def rebuild(project: Project, preview: Path, base_url: str) -> bool:
         report = build(project, preview, base_url=base_url, preview=True)
     except BuildFailed as failure:
         for item in failure.problems:
-            print(item, file=sys.stderr)
+            print(item, file=sys.stderr, flush=True)
         show_problems_everywhere(failure.problems, preview)
         return False
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    print(f"{time.strftime('%H:%M:%S')} {report.summary()}")
+    print(f"{time.strftime('%H:%M:%S')} {report.summary()}", flush=True)
     return True
+
+
+def snapshot(folders) -> dict[str, tuple[int, int]]:
+    """Every file under the watched folders with its modification time and size."""
+    state = {}
+    for folder in folders:
+        for directory, _, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(directory, name)
+                try:
+                    info = os.stat(path)
+                except FileNotFoundError:  # deleted while we looked
+                    continue
+                state[path] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+class RebuildWatcher:
+    """Stands in for livereload's own watcher, which drops reloads that come within a second or
+    three of the last one and so can leave a stale page. This one polls every `interval`
+    seconds, waits for a burst of saves to settle, rebuilds once, and only then reloads."""
+
+    def __init__(self, folders, rebuild, interval: float = 0.05):
+        self.folders, self.rebuild, self.interval = list(folders), rebuild, interval
+        self._tasks = {"signpost": None}  # non-empty, so livereload doesn't watch the working directory
+        self._changes: list = []
+        self.filepath = None
+        self.stopped = threading.Event()
+
+    def watch(self, *args, **kwargs):
+        """Watching is fixed at construction; livereload may still call this."""
+
+    def examine(self):
+        return None, None
+
+    def start(self, callback) -> bool:
+        """Called by livereload on its IOLoop: start polling in a thread; True = don't poll yourself."""
+        loop = IOLoop.current()
+        threading.Thread(target=self._run, args=(lambda: loop.add_callback(reload_browsers, loop),),
+                         daemon=True, name="signpost-watch").start()
+        return True
+
+    def _run(self, reload_browsers) -> None:
+        state = snapshot(self.folders)
+        while not self.stopped.wait(self.interval):
+            current = snapshot(self.folders)
+            if current == state:
+                continue
+            while not self.stopped.wait(self.interval):  # debounce: wait until saving has settled
+                settled = snapshot(self.folders)
+                if settled == current:
+                    break
+                current = settled
+            state = current
+            self.rebuild()
+            reload_browsers()
+
+
+def reload_browsers(loop, tries: int = 20) -> None:
+    """Tell every open preview page to reload. A page that was itself just reloading has no
+    connection yet and would miss the message, so keep trying for up to 2 s until one listens."""
+    if LiveReloadHandler.waiters:
+        LiveReloadHandler.reload_waiters()
+    elif tries:
+        loop.call_later(0.1, reload_browsers, loop, tries - 1)
 
 
 def serve(root: Path, content: Path, port: int, host: str = "127.0.0.1") -> int:
     """Build, then serve the preview with live reload until interrupted."""
-    from livereload import Server
-
     project = Project.at(root, content)
     preview = root / ".preview"
     base_url = f"http://{host}:{port}/"
     rebuild(project, preview, base_url)
-    server = Server()
-    for path in (project.content, project.templates, project.assets):
-        server.watch(str(path), lambda: rebuild(project, preview, base_url), delay=0.05)
-    print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.")
-    server.serve(root=str(preview), port=port, host=host, restart_delay=0)
+    watcher = RebuildWatcher([project.content, project.templates, project.assets],
+                             lambda: rebuild(project, preview, base_url))
+    print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
+    Server(watcher=watcher).serve(root=str(preview), port=port, host=host, restart_delay=0)
+    watcher.stopped.set()
     return 0
