@@ -41,14 +41,17 @@ class ProofReport:
     outcomes: dict = field(default_factory=dict)   # outcome id -> number of answer sets leading to it
     seconds: float = 0.0
     proved: bool = True
+    red_flag_options: int = 0      # options raising emergency/urgent, each proved to route high enough
 
     @property
     def summary(self) -> str:
         """One line for the build log."""
         if not self.proved:
             return f"proofs failed over {self.combinations:,} answer combinations ({self.states:,} distinct cases)"
+        red = (f", red flags ({self.red_flag_options} answers) always route to urgent care"
+               if self.red_flag_options else "")
         return (f"proved {self.combinations:,} answer combinations ({self.states:,} distinct cases, "
-                f"{self.seconds:.2f} s): every outcome reachable, red flags always route to urgent care")
+                f"{self.seconds:.2f} s): every outcome reachable{red}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def prove_quiz(quiz: Quiz, display_path: str) -> tuple[ProofReport, list[Problem
         outcomes=outcomes,
         seconds=time.perf_counter() - started,
         proved=not problems,
+        red_flag_options=sum(1 for q in quiz.questions for o in q.options if set(o.raises) & set(FLAG_FLOORS)),
     )
     return report, problems
 

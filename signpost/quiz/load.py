@@ -370,8 +370,9 @@ def read_answer_condition(node: YamlMap, names: Names, path, problems):
                                                              for w in wanted):
         hint = ("Put the option id in quotes: YAML reads true/false as a yes/no switch."
                 if isinstance(raw, bool) else "Write 'is: option-id' or 'is: [option-id, option-id]'.")
+        shown = str(raw).lower() if isinstance(raw, bool) else raw
         problems.append(problem(path, node.line_of("is") if "is" in node else node.line,
-                                f"'is' must name one or more options of question '{qid}', got '{raw}'", hint))
+                                f"'is' must name one or more options of question '{qid}', got '{shown}'", hint))
         return None
     ids = [o.id for o in question.options]
     bad = [str(w) for w in wanted if str(w) not in ids]
@@ -556,6 +557,8 @@ def check_red_flags(questions: list[Question], path, problems) -> None:
 def check_unused(questions, scores, outcomes, rules, flags, data, path, problems) -> None:
     """Outcomes no rule names, and declared flags nothing raises, are probably mistakes."""
     used = {r.outcome for r in rules}
+    for m in read_maps(data, "rules", path, []):   # rules with other mistakes still count as using it
+        used.update(str(m.get(key)) for key in ("outcome", "otherwise"))
     for outcome in outcomes:
         if outcome.id not in used and outcome.id:
             problems.append(problem(path, outcome.line, f"Outcome '{outcome.id}' is not used by any rule",

@@ -78,10 +78,9 @@ class Question:
 
     def _answer_totals(self) -> list[int]:
         """Totals of the extreme answers: single options, and for checklists all positives or all negatives."""
-        valued = [o for o in self.options if o.points is not None]
-        totals = [o.points for o in valued]
+        totals = [o.points or 0 for o in self.options]
         if self.many:
-            shared = [o.points for o in valued if not o.exclusive]
+            shared = [o.points or 0 for o in self.options if not o.exclusive]
             if shared:
                 totals.append(sum(p for p in shared if p > 0) or max(shared))
                 totals.append(sum(p for p in shared if p < 0) or min(shared))

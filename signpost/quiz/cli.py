@@ -1,0 +1,144 @@
+"""`python build.py quiz FILE --answers "q=a,q=a+b"`: try answers on a quiz from the command line.
+
+Prints the scores, the flags raised and the outcome the reference scorer gives, or every
+problem with the answers (unknown ids, a missing required answer, an answer to a question
+that branching hides). Exit status 0 on success, 1 on any error; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .analyse import prove_quiz
+from .load import load_quiz
+from .score import AnswerError, Result, score_answers
+
+
+class UsageError(Exception):
+    """The command line itself is wrong."""
+
+
+class QuietParser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """FILE, --answers, --answers-json, --json, --prove."""
+    parser = QuietParser(prog="build.py quiz", description="Try answers on a quiz and see the result.")
+    parser.add_argument("file", type=Path, help="the quiz, e.g. content/quiz/should-i-see-someone.yml")
+    parser.add_argument("--answers", default="", help='e.g. "age=16-to-64,emergency-signs=none,gp-signs=weight+night"')
+    parser.add_argument("--answers-json", default="", help='e.g. \'{"age": ["16-to-64"]}\'')
+    parser.add_argument("--json", action="store_true", help="print the result as JSON, for tools")
+    parser.add_argument("--prove", action="store_true", help="also run the build's proofs and print their summary")
+    return parser.parse_args(argv)
+
+
+def parse_answers(text: str) -> dict[str, list[str]]:
+    """'q=a,q2=b+c' → {'q': ['a'], 'q2': ['b', 'c']}; 'q=' means skipped."""
+    answers: dict[str, list[str]] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if "=" not in part:
+            raise UsageError(f"'{part}' should look like question=option (or question=option+option)")
+        qid, _, options = part.partition("=")
+        if qid.strip() in answers:
+            raise UsageError(f"question '{qid.strip()}' is answered twice")
+        answers[qid.strip()] = [o.strip() for o in options.split("+") if o.strip()]
+    return answers
+
+
+def parse_answers_json(text: str) -> dict[str, list[str]]:
+    """'{"q": ["a"], "q2": "b"}' → {'q': ['a'], 'q2': ['b']}."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--answers-json is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise UsageError('--answers-json must be an object like {"question": ["option"]}')
+    answers = {}
+    for qid, value in data.items():
+        options = [value] if isinstance(value, str) else value
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise UsageError(f"--answers-json: the answer to '{qid}' must be an option id or a list of them")
+        answers[qid] = options
+    return answers
+
+
+def find_tip_slugs(quiz_file: Path) -> set[str] | None:
+    """The tips beside the quiz's content folder (content/quiz/x.yml → content/tips/*.md), if there are any."""
+    tips = quiz_file.resolve().parent.parent / "tips"
+    return {p.stem for p in tips.glob("*.md")} if tips.is_dir() else None
+
+
+def result_json(result: Result) -> dict:
+    """The result as plain JSON."""
+    return {
+        "outcome": result.outcome,
+        "urgency": result.urgency,
+        "flags": list(result.flags),
+        "scores": {sid: {"total": v.total, "answered": v.answered, "answered_max": v.answered_max,
+                         "counted": v.counted, "percent": round(v.value, 1) if v.percent else None}
+                   for sid, v in result.scores.items()},
+        "reasons": [list(pair) for pair in result.reasons],
+        "asked": list(result.asked),
+        "stopped": result.stopped,
+    }
+
+
+def result_text(quiz, result: Result) -> str:
+    """The result for people."""
+    outcome = quiz.outcome(result.outcome)
+    lines = [f"Outcome: {outcome.id} ({outcome.urgency}): {outcome.title}"]
+    if result.stopped:
+        lines.append("The quiz stopped at the emergency answer.")
+    lines.append("Flags raised: " + (", ".join(result.flags) or "none"))
+    for score in quiz.scores:
+        value = result.scores[score.id]
+        shown = f"{value.value:.1f}%" if value.percent else str(value.total)
+        counted = "" if value.counted else f" (does not count: needs {score.min_answered} answered)"
+        lines.append(f"Score {score.id}: {shown} from {value.answered} answered question(s){counted}")
+    lines.append("Because of: " + (", ".join(f"{q}={o}" for q, o in result.reasons) or "no particular answer"))
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Run the command; 0 on success, 1 on any error."""
+    try:
+        args = parse_args(argv)
+        answers = parse_answers(args.answers)
+        for qid, options in (parse_answers_json(args.answers_json) if args.answers_json else {}).items():
+            if qid in answers:
+                raise UsageError(f"question '{qid}' is answered in both --answers and --answers-json")
+            answers[qid] = options
+        text = args.file.read_text(encoding="utf-8")
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"error: cannot read {args.file}: {error.strerror if isinstance(error, OSError) else error}",
+              file=sys.stderr)
+        return 1
+    quiz, problems = load_quiz(text, str(args.file), find_tip_slugs(args.file))
+    for item in problems:
+        print(item, file=sys.stderr)
+    if quiz is None:
+        return 1
+    if args.prove:
+        report, failures = prove_quiz(quiz, str(args.file))
+        for item in failures:
+            print(item, file=sys.stderr)
+        print(report.summary, file=sys.stderr if args.json else sys.stdout)
+        if failures:
+            return 1
+    try:
+        result = score_answers(quiz, answers)
+    except AnswerError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 1
+    print(json.dumps(result_json(result), indent=2) if args.json else result_text(quiz, result))
+    return 0
