@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Urgency levels, most urgent first. The care-card style on the page follows them.
 URGENCIES = ("emergency", "urgent", "non-urgent", "self-care")
@@ -66,12 +67,12 @@ class Question:
         """The option with this id, or None."""
         return next((o for o in self.options if o.id == option_id), None)
 
-    @property
+    @cached_property
     def min_points(self) -> int:
         """The least this question can add to a score when answered."""
         return min(self._answer_totals(), default=0)
 
-    @property
+    @cached_property
     def max_points(self) -> int:
         """The most this question can add to a score when answered."""
         return max(self._answer_totals(), default=0)

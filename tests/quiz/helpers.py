@@ -1,6 +1,7 @@
 """Shared helpers for the quiz tests: load fixtures, list answer sets, run quiz.js under node."""
 from __future__ import annotations
 
+import functools
 import json
 import random
 import subprocess
@@ -72,14 +73,20 @@ def every_answer_set(quiz):
     yield from walk(0, {})
 
 
+@functools.lru_cache(maxsize=None)
+def answers_of(question) -> list:
+    """possible_answers, listed once per question."""
+    return possible_answers(question)
+
+
 def random_answer_set(quiz, rng: random.Random) -> dict:
     """One valid answer set, each shown question answered uniformly at random."""
     answers = {}
     for question in quiz.questions:
-        if stopped(quiz, answers):
-            break
-        if shown_now(quiz, question, answers):
-            answers[question.id] = list(rng.choice(possible_answers(question)))
+        if question.show_if is None or shown_now(quiz, question, answers):
+            answers[question.id] = list(rng.choice(answers_of(question)))
+            if "emergency" in raised_by(question, answers[question.id]):
+                break
     return {k: v for k, v in answers.items() if v}
 
 

@@ -1,0 +1,34 @@
+"""The JSON the page embeds: plain data, everything decided by the build, nothing to re-derive."""
+from __future__ import annotations
+
+import json
+
+from signpost.quiz.export import quiz_data
+from tests.quiz.helpers import CLINIC_QUIZ, fixture, load_file
+
+
+def test_clinic_quiz_exports_plain_json():
+    data = quiz_data(load_file(CLINIC_QUIZ))
+    assert json.loads(json.dumps(data)) == data
+    assert data["slug"] == "should-i-see-someone" and data["stop_flag"] == "emergency"
+    assert [q["id"] for q in data["questions"]][:3] == ["emergency-signs", "urgent-signs", "gp-signs"]
+    assert data["rules"][0] == {"when": {"flag": "emergency"}, "outcome": "call-999"}
+    assert data["rules"][2]["when"] == {"any": [{"flag": "gp"}, {"question": "age", "is": ["under-16"]}]}
+    assert data["rules"][-1] == {"when": {"always": True}, "outcome": "self-care"}
+    running = next(q for q in data["questions"] if q["id"] == "running-worse")
+    assert running["show_if"] == {"question": "runs", "is": ["yes"]}
+
+
+def test_not_sure_exports_the_flags_it_really_raises():
+    red = quiz_data(load_file(CLINIC_QUIZ))["questions"][0]
+    assert red["options"][-2] == {"id": "not-sure", "label": "I'm not sure", "points": None,
+                                  "raises": ["emergency"], "exclusive": False}
+    assert red["options"][-1]["exclusive"] is True
+
+
+def test_reverse_scored_points_are_exported_already_reversed():
+    data = quiz_data(fixture("orebro-like.yml"))
+    sleep = next(q for q in data["questions"] if q["id"] == "sleep")
+    assert [o["points"] for o in sleep["options"]] == list(range(10, -1, -1))
+    assert sleep["max_points"] == 10
+    assert data["rules"][0]["when"] == {"score": "risk", "at_least": 50, "at_most": None}

@@ -1,0 +1,154 @@
+"""The reference scorer, checked against hand-worked examples of each instrument's published scoring."""
+from __future__ import annotations
+
+import pytest
+
+from signpost.quiz.score import AnswerError, score_answers
+from tests.quiz.helpers import CLINIC_QUIZ, fixture, load_file
+
+STARTBACK_ITEMS = ["leg-pain", "neck-pain", "walking", "dressing", "not-safe", "worrying", "never-better", "enjoyment"]
+OSWESTRY = [f"section-{i}" for i in range(1, 11)]
+OREBRO = ["duration", "intensity", "tense", "low-mood", "work-chance", "persist", "stop-when-worse",
+          "no-normal-work", "light-work", "sleep"]
+NO_RED_FLAGS = {"emergency-signs": ["none"], "urgent-signs": ["none"], "gp-signs": ["none"], "age": ["16-to-64"]}
+CALM = {**NO_RED_FLAGS, "how-long": ["under-a-week"], "runs": ["no"], "leg": ["no"], "bother": ["a-little"],
+        "worry": ["no"]}
+
+
+def startback(agreed: set[int], bothersome: str):
+    """Score the STarT Back-like fixture: the 1-based items agreed with, and item 9's answer."""
+    answers = {item: ["agree" if n in agreed else "disagree"] for n, item in enumerate(STARTBACK_ITEMS, 1)}
+    return score_answers(fixture("startback-like.yml"), {**answers, "bothersome": [bothersome]})
+
+
+@pytest.mark.parametrize("agreed, bothersome, total, psych, outcome", [
+    (set(), "not-at-all", 0, 0, "low"),
+    ({5, 6, 7}, "slightly", 3, 3, "low"),            # total 3 is low risk, whatever the subscale
+    ({1, 2, 3, 4}, "moderately", 4, 0, "medium"),    # "moderately" is not one of item 9's two strongest
+    ({1, 2, 5, 6}, "extremely", 5, 3, "medium"),
+    ({1, 5, 6, 7}, "very-much", 5, 4, "high"),
+    ({5, 6, 7, 8}, "extremely", 5, 5, "high"),
+    ({1, 2, 3, 4, 5, 6, 7, 8}, "very-much", 9, 5, "high"),
+])
+def test_startback_like_scoring(agreed, bothersome, total, psych, outcome):
+    result = startback(agreed, bothersome)
+    assert (result.scores["total"].total, result.scores["psych"].total, result.outcome) == (total, psych, outcome)
+
+
+def oswestry(levels: list[int | None]):
+    """Score the Oswestry-like fixture; None skips a section."""
+    answers = {s: [f"level-{v}"] for s, v in zip(OSWESTRY, levels) if v is not None}
+    return score_answers(fixture("oswestry-like.yml"), answers)
+
+
+@pytest.mark.parametrize("levels, percent, outcome", [
+    ([2, 2, 2, 2, 2, 2, 1, 1, 1, 1], 32.0, "moderate"),        # 16 / 50 x 100
+    ([2, 2, 2, 2, 2, 2, 1, 1, 2, None], 16 / 45 * 100, "moderate"),  # one section skipped: 16 / 45 = 35.6%
+    ([1, 1, 1, 1, 1, 1, 1, 1, None, None], 20.0, "minimal"),  # 8 / 40: 20% is still minimal
+    ([2, 1, 1, 1, 1, 1, 1, 1, None, None], 22.5, "moderate"),  # 9 / 40: above 20 is moderate
+    ([3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 60.0, "severe"),
+    ([4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 80.0, "crippled"),
+    ([5, 4, 4, 4, 4, 4, 4, 4, 4, 4], 82.0, "bed-bound"),
+    ([5] * 10, 100.0, "bed-bound"),
+    ([0] * 10, 0.0, "minimal"),
+])
+def test_oswestry_like_scoring(levels, percent, outcome):
+    result = oswestry(levels)
+    assert result.scores["odi"].value == pytest.approx(percent)
+    assert result.outcome == outcome
+
+
+def test_oswestry_like_needs_eight_sections_before_it_scores():
+    result = oswestry([5, 5, 5, 5, 5, 5, 5, None, None, None])
+    odi = result.scores["odi"]
+    assert (odi.answered, odi.answered_max, odi.counted, result.outcome) == (7, 35, False, "too-few-answers")
+
+
+def orebro(normal: int, reversed_answer: int):
+    """Score the Orebro-like fixture with one answer for the normal items and one for the reversed ones."""
+    reversed_items = {"work-chance", "light-work", "sleep"}
+    answers = {item: [str(reversed_answer if item in reversed_items else normal)] for item in OREBRO}
+    return score_answers(fixture("orebro-like.yml"), answers)
+
+
+@pytest.mark.parametrize("normal, reversed_answer, total, outcome", [
+    (0, 0, 30, "lower-risk"),      # reversed items: 10 - 0 = 10 each
+    (10, 10, 70, "higher-risk"),
+    (5, 5, 50, "higher-risk"),     # the cut-off is "50 or more"
+    (5, 6, 47, "lower-risk"),      # 7 x 5 + 3 x (10 - 6)
+    (0, 10, 0, "lower-risk"),
+    (10, 0, 100, "higher-risk"),
+])
+def test_orebro_like_reverse_scoring(normal, reversed_answer, total, outcome):
+    result = orebro(normal, reversed_answer)
+    assert (result.scores["risk"].total, result.outcome) == (total, outcome)
+
+
+@pytest.fixture(scope="module")
+def clinic():
+    return load_file(CLINIC_QUIZ)
+
+
+def test_an_emergency_answer_ends_the_quiz_at_once(clinic):
+    result = score_answers(clinic, {"emergency-signs": ["chest", "peeing"]})
+    assert (result.outcome, result.urgency, result.stopped) == ("call-999", "emergency", True)
+    assert result.asked == ("emergency-signs",)
+    assert result.reasons == (("emergency-signs", "peeing"), ("emergency-signs", "chest"))
+
+
+def test_not_sure_counts_as_yes_for_emergency(clinic):
+    result = score_answers(clinic, {"emergency-signs": ["not-sure"]})
+    assert result.outcome == "call-999" and result.flags == ("emergency",)
+
+
+def test_urgent_beats_everything_but_emergency(clinic):
+    answers = {**CALM, "urgent-signs": ["not-sure"], "gp-signs": ["weight"], "age": ["under-16"]}
+    result = score_answers(clinic, answers)
+    assert (result.outcome, result.flags) == ("urgent-help", ("urgent", "gp"))
+    assert result.reasons == (("urgent-signs", "not-sure"),)
+
+
+@pytest.mark.parametrize("changes, outcome, reasons", [
+    ({"age": ["under-16"]}, "see-gp", [("age", "under-16")]),
+    ({"gp-signs": ["night", "high-up"]}, "see-gp", [("gp-signs", "night"), ("gp-signs", "high-up")]),
+    ({"how-long": ["over-3-weeks"]}, "book", [("how-long", "over-3-weeks")]),
+    ({"runs": ["yes"], "running-worse": ["yes"]}, "book", [("running-worse", "yes")]),
+    ({"leg": ["not-sure"], "worry": ["a-lot"]}, "book", [("leg", "not-sure"), ("worry", "a-lot")]),
+    ({"bother": ["quite-a-lot"]}, "book", [("bother", "quite-a-lot")]),
+    ({"runs": ["yes"], "running-worse": ["not-tried"]}, "self-care", []),
+    ({}, "self-care", []),
+])
+def test_clinic_routing(clinic, changes, outcome, reasons):
+    result = score_answers(clinic, {**CALM, **changes})
+    assert result.outcome == outcome and list(result.reasons) == reasons
+
+
+def test_branching_shows_the_running_question_only_to_runners(clinic):
+    assert "running-worse" not in score_answers(clinic, CALM).asked
+    assert "running-worse" in score_answers(clinic, {**CALM, "runs": ["yes"], "running-worse": ["no"]}).asked
+
+
+@pytest.mark.parametrize("answers, errors", [
+    ({**CALM, "runs": ["no"], "running-worse": ["yes"]},
+     ["Question 'running-worse' is hidden by its show_if with these answers, so it cannot be answered."]),
+    ({**CALM, "runs": ["yes"]}, ["Question 'running-worse' needs an answer."]),
+    ({k: v for k, v in CALM.items() if k != "emergency-signs"}, ["Question 'emergency-signs' needs an answer."]),
+    ({**CALM, "emergency-signs": ["none", "chest"]},
+     ["Question 'emergency-signs': 'none' cannot be chosen with other options.",
+      "Question 'urgent-signs' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'gp-signs' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'age' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'how-long' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'runs' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'leg' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'bother' is not asked: the quiz ends at the emergency answer to 'emergency-signs'.",
+      "Question 'worry' is not asked: the quiz ends at the emergency answer to 'emergency-signs'."]),
+    ({**CALM, "age": ["16-to-64", "65-or-over"]}, ["Question 'age' takes one answer, got 2."]),
+    ({**CALM, "agee": ["x"], "leg": ["maybe"]},
+     ["Unknown question 'agee'. Did you mean 'age'?", "Question 'leg' has no option 'maybe'."]),
+    ({**CALM, "bother": ["alittle"]}, ["Question 'bother' has no option 'alittle'. Did you mean 'a-little'?"]),
+])
+def test_answers_that_do_not_fit_are_all_reported(clinic, answers, errors):
+    with pytest.raises(AnswerError) as caught:
+        score_answers(clinic, answers)
+    assert caught.value.messages == errors
