@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .model import Heading, Page, SiteConfig, Tip
 from .problems import Problem, problem
+from .sanitize import clean_html, removed_parts
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
@@ -198,7 +199,18 @@ class MarkdownRenderer:
         html = self.md.convert(doc.body)
         headings = [Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens)]
         self._check_heading_levels(headings)
-        return html, headings, self._problems
+        self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)
+        return clean_html(html), headings, self._problems
+
+    def _check_raw_html(self, snippets) -> None:
+        """Warn about each piece of pasted HTML the sanitizer will cut down."""
+        for snippet in snippets:
+            removed = removed_parts(str(snippet))
+            if removed:
+                self._problems.append(problem(
+                    self._doc.display, self._line_of(str(snippet).strip()[:40]),
+                    f"Some HTML was removed because it isn't allowed here: {', '.join(removed)}",
+                    "Write the content in Markdown instead of HTML.", severity="warning"))
 
     def _line_of(self, text: str) -> int | None:
         """Best guess at the file line where `text` appears in the body."""

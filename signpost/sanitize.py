@@ -1,0 +1,56 @@
+"""Raw HTML inside Markdown passes an allow-list, so a pasted snippet can't run script or
+break the page's Content-Security-Policy. nh3 (Rust's ammonia) does the cleaning: a
+well-reviewed HTML5 sanitizer is safer than any hand-written filter."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import nh3
+
+TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
+    "pre", "code", "em", "strong", "b", "i", "small", "sub", "sup", "abbr", "kbd", "mark", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption", "span", "div",
+}
+ATTRIBUTES = {
+    "*": {"id", "lang", "title"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def clean_html(html: str) -> str:
+    """Keep only allowed tags, attributes and link schemes."""
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
+                     strip_comments=True)
+
+
+class _Inventory(HTMLParser):
+    """The tags, attributes and link schemes a piece of HTML uses, as (tag, what) pairs."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.items: set[tuple[str, str]] = set()
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.items.add((tag, f"<{tag}>"))
+        for name, value in attrs:
+            scheme = (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
+            if name in ("href", "src") and scheme and scheme not in URL_SCHEMES:
+                self.items.add((tag, f"a '{scheme}:' link"))
+            else:
+                self.items.add((tag, f"the {name} attribute"))
+
+
+def removed_parts(html: str) -> list[str]:
+    """What clean_html would take out of this snippet, in words, e.g. ['<script>', 'the onerror attribute']."""
+    lost = _Inventory(html).items - _Inventory(clean_html(html)).items
+    lost_tags = {tag for tag, what in lost if what == f"<{tag}>"}
+    return sorted({what for tag, what in lost if what == f"<{tag}>" or tag not in lost_tags})
