@@ -212,7 +212,7 @@
       else if (id !== "start") fillQuestion(element, id);
       element.hidden = false;
       back.hidden = id === "start";
-      document.title = titleOf(element) + " – " + baseTitle;
+      document.title = id === "start" ? baseTitle : titleOf(element) + " – " + baseTitle;
       if (push) history.pushState({ quizStep: id }, "");
       window.scrollTo(0, 0);
       var heading = element.querySelector("h1");

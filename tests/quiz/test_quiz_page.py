@@ -1,0 +1,237 @@
+"""The quiz page in Debian's Chromium: every result reachable, keyboard only, Back, errors, axe, privacy."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+QUIZ = "should-i-see-someone/"
+NONE_EMERGENCY = [("emergency-signs", ["none"]), ("urgent-signs", ["none"]), ("gp-signs", ["none"])]
+CALM = NONE_EMERGENCY + [("age", ["16-to-64"]), ("how-long", ["under-a-week"]), ("runs", ["no"]), ("leg", ["no"]),
+                         ("bother", ["a-little"]), ("worry", ["no"])]
+
+
+def step(page: Page):
+    """The step on show."""
+    return page.locator("[data-step]:visible")
+
+
+def heading(page: Page) -> str:
+    return step(page).locator("h1").inner_text()
+
+
+def open_quiz(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/{QUIZ}")
+    page.get_by_role("button", name="Start now").click()
+
+
+def answer(page: Page, question: str, options: list[str]) -> None:
+    """Tick the options of the question on show (by option id) and press Continue."""
+    expect(step(page)).to_have_attribute("data-step", question)
+    for option in options:
+        page.locator(f"#{question}-{option}").check()
+    step(page).get_by_role("button", name="Continue").click()
+
+
+def answer_all(page: Page, answers) -> None:
+    for question, options in answers:
+        answer(page, question, options)
+
+
+def replace(answers, **changes):
+    """CALM with some answers changed (keyword names use _ for -)."""
+    changes = {k.replace("_", "-"): v for k, v in changes.items()}
+    return [(q, changes.get(q, a)) for q, a in answers]
+
+
+@pytest.mark.parametrize("answers, title, urgency", [
+    (replace(CALM, urgent_signs=["not-sure"]), "Ask for an urgent GP appointment today, or contact NHS 111", "Urgent"),
+    (replace(CALM, gp_signs=["night", "weight"]), "See a GP", "Non-urgent"),
+    (replace(CALM, how_long=["over-3-weeks"]), "Book an assessment with Life Effect", "Non-urgent"),
+    (CALM, "Look after yourself for now", "Self-care"),
+], ids=["urgent", "see-gp", "book", "self-care"])
+def test_each_result_after_check_your_answers(page: Page, site_url, check_axe, answers, title, urgency):
+    open_quiz(page, site_url)
+    answer_all(page, answers)
+    expect(step(page).locator("h1")).to_have_text("Check your answers")
+    check_axe(page)
+    page.get_by_role("button", name="See my result").click()
+    expect(step(page).locator("h1")).to_have_text(f"{urgency}: {title}")
+    expect(step(page).get_by_role("heading", name="If things change")).to_be_visible()
+    expect(page).to_have_title(f"{title} – Should I see someone about my back pain? – Life Effect")
+    check_axe(page)
+
+
+def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_axe):
+    open_quiz(page, site_url)
+    answer(page, "emergency-signs", ["both-legs"])
+    result = step(page)
+    expect(result.locator("h1")).to_have_text("Emergency: Call 999 or go to A&E now")
+    expect(result.get_by_role("link", name="Find your nearest A&E on the NHS website")).to_be_visible()
+    expect(result.locator("[data-reasons]")).to_have_text(
+        "Do you have any of these with your back pain? Pain, tingling, weakness or numbness in both of your legs")
+    assert result.get_by_role("heading", name="Tips that may help").count() == 0
+    assert result.get_by_role("link", name="Book a free discovery visit").count() == 0
+    check_axe(page)
+
+
+def test_the_book_result_says_why_and_links_tips_and_booking(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, replace(CALM, runs=["yes"])[:6] + [("running-worse", ["yes"])] + CALM[6:])
+    page.get_by_role("button", name="See my result").click()
+    result = step(page)
+    expect(result.locator("[data-reasons] li")).to_have_text(["Does the pain get worse when you go back to running? Yes"])
+    expect(result.get_by_role("link", name="Book a free discovery visit")).to_have_attribute(
+        "href", "https://www.lifeeffect.example/book-a-free-discovery-visit")
+    expect(result.get_by_role("link", name="Rest between runs")).to_have_attribute("href", "/tips/rest/")
+    expect(result.locator("[data-date]")).to_have_text(re.compile(r"^\d{1,2} \w+ \d{4}$"))
+
+
+def test_keyboard_only_to_see_a_gp(page: Page, site_url):
+    page.goto(f"{site_url}/{QUIZ}")
+    start = page.get_by_role("button", name="Start now")
+    start.focus()
+    page.keyboard.press("Enter")
+
+    def tick_checkbox(position: int) -> None:   # from the heading: Tab to the nth box, Space, then submit
+        for _ in range(position):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+
+    def choose_radio(position: int) -> None:    # Tab into the group, arrows to the nth radio, then submit
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        for _ in range(position - 1):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+
+    tick_checkbox(9)        # emergency: "No, I have none of these"
+    tick_checkbox(7)        # urgent: "No, I have none of these"
+    tick_checkbox(10)       # see-a-GP: "No, none of these apply to me"
+    expect(step(page).locator("h1")).to_have_text("How old are you?")
+    choose_radio(1)         # Under 16
+    for _ in range(6):      # how long, runs ("Yes" shows one more), worse when running, leg, bother, worry
+        choose_radio(1)
+    expect(step(page).locator("h1")).to_have_text("Check your answers")
+    step(page).get_by_role("button", name="See my result").focus()
+    page.keyboard.press("Enter")
+    expect(step(page).locator("h1")).to_have_text("Non-urgent: See a GP")
+    expect(step(page).locator("[data-reasons] li")).to_have_text(["How old are you? Under 16"])
+
+
+def test_missing_answer_shows_the_error_summary(page: Page, site_url, check_axe):
+    open_quiz(page, site_url)
+    step(page).get_by_role("button", name="Continue").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: Do you have any of these with your back pain\? – "))
+    expect(step(page).locator(".error-message")).to_have_text(
+        "Error: Select all that apply, or select 'No, I have none of these'")
+    assert "emergency-signs-error" in step(page).locator("fieldset").get_attribute("aria-describedby")
+    check_axe(page)
+    summary.get_by_role("link").click()
+    expect(page.locator("#emergency-signs-numb-saddle")).to_be_focused()
+    answer(page, "emergency-signs", ["none"])
+    expect(summary).to_be_hidden()
+
+
+def test_back_link_and_browser_back_keep_answers(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, CALM[:4])
+    expect(step(page).locator("[data-progress]")).to_have_text("Question 5 of 9")
+    page.go_back()
+    expect(step(page).locator("h1")).to_have_text("How old are you?")
+    expect(page.locator("#age-16-to-64")).to_be_checked()
+    page.get_by_role("link", name="Back", exact=True).click()
+    expect(step(page).locator("h1")).to_have_text("Do any of these apply to you?")
+    expect(page.locator("#gp-signs-none")).to_be_checked()
+    page.go_forward()
+    expect(step(page).locator("h1")).to_have_text("How old are you?")
+
+
+def test_question_count_follows_branching(page: Page, site_url, check_axe):
+    open_quiz(page, site_url)
+    expect(step(page).locator("[data-progress]")).to_have_text("Question 1 of 9")
+    check_axe(page)
+    answer_all(page, replace(CALM, runs=["yes"])[:6])
+    expect(step(page).locator("[data-progress]")).to_have_text("Question 7 of 10")
+    expect(step(page).locator("h1")).to_have_text("Does the pain get worse when you go back to running?")
+
+
+def test_none_of_these_clears_the_other_boxes_and_back_again(page: Page, site_url):
+    open_quiz(page, site_url)
+    page.locator("#emergency-signs-chest").check()
+    page.locator("#emergency-signs-none").check()
+    expect(page.locator("#emergency-signs-chest")).not_to_be_checked()
+    page.locator("#emergency-signs-accident").check()
+    expect(page.locator("#emergency-signs-none")).not_to_be_checked()
+
+
+def test_change_link_returns_to_check_your_answers(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, CALM)
+    page.get_by_role("link", name="Change your answer to: How old are you?").click()
+    answer(page, "age", ["65-or-over"])
+    expect(step(page).locator("h1")).to_have_text("Check your answers")
+    expect(step(page)).to_contain_text("65 or over")
+
+
+def test_every_step_passes_axe(page: Page, site_url, check_axe):
+    page.goto(f"{site_url}/{QUIZ}")
+    check_axe(page)
+    page.get_by_role("button", name="Start now").click()
+    for question, options in replace(CALM, runs=["yes"])[:6] + [("running-worse", ["no"])] + CALM[6:]:
+        check_axe(page)
+        answer(page, question, options)
+    check_axe(page)
+
+
+def test_print_and_clear_my_answers(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, CALM)
+    page.get_by_role("button", name="See my result").click()
+    page.evaluate("window.print = () => { window.printed = true; }")
+    step(page).get_by_role("button", name="Print or save this result").click()
+    assert page.evaluate("window.printed") is True
+    step(page).get_by_role("button", name="Clear my answers and start again").click()
+    expect(step(page).locator("h1")).to_have_text("Should I see someone about my back pain?")
+    expect(page.get_by_text("Your answers have been cleared.")).to_be_visible()
+    page.get_by_role("button", name="Start now").click()
+    expect(page.locator("#emergency-signs-none")).not_to_be_checked()
+
+
+def test_nothing_leaves_the_tab(page: Page, site_url):
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{site_url}/{QUIZ}")
+    page.wait_for_load_state("networkidle")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.get_by_role("button", name="Start now").click()
+    answer_all(page, replace(CALM, how_long=["over-3-weeks"]))
+    page.get_by_role("button", name="See my result").click()
+    page.go_back()
+    expect(step(page).locator("h1")).to_have_text("Check your answers")
+    assert requests == []
+    assert page.context.cookies() == []
+    assert page.evaluate("[localStorage.length, sessionStorage.length]") == [0, 0]
+    assert problems == []           # no CSP violations or script errors
+
+
+def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, site_url, check_axe):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}/{QUIZ}")
+    expect(page.get_by_role("heading", name="Emergency: Call 999 or go to A&E now")).to_be_visible()
+    expect(page.get_by_role("heading", name="Urgent: Ask for an urgent GP appointment today, or contact NHS 111")).to_be_visible()
+    expect(page.locator("[data-no-js]").get_by_text("Chest pain as well as back pain")).to_be_visible()
+    expect(page.get_by_role("button", name="Start now")).to_be_hidden()
+    assert page.locator("[data-step]:visible").count() == 1
+    check_axe(page)
+    context.close()
