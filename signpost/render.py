@@ -66,23 +66,69 @@ def related_tips(tip: Tip, tips, limit: int = 3) -> list[Tip]:
     return [other for _, other in scored[:limit]]
 
 
+def organisation(config) -> dict:
+    """The clinic, as schema.org structured data; pages refer to it by its @id."""
+    data = {"@type": "MedicalClinic", "@id": config.base_url + "#clinic", "name": config.name,
+            "url": config.base_url, "telephone": config.phone}
+    return {**data, "email": config.email} if config.email else data
+
+
+def web_page(config, page_url: str, name: str, description: str, kind: str = "WebPage") -> dict:
+    """One page as schema.org structured data."""
+    return {"@context": "https://schema.org", "@type": kind, "name": name, "description": description,
+            "url": config.base_url + page_url, "inLanguage": config.language,
+            "publisher": organisation(config)}
+
+
+def tip_page(config, tip: Tip) -> dict:
+    """A tip is a MedicalWebPage with the review dates an NHS-style page shows."""
+    data = {**web_page(config, tip.url, tip.title, tip.summary, "MedicalWebPage"),
+            "datePublished": tip.date.isoformat(), "lastReviewed": tip.reviewed.isoformat(),
+            "keywords": ", ".join(tip.tags)}
+    if tip.reviewed_by:
+        data["reviewedBy"] = {"@type": "Person", "name": tip.reviewed_by}
+    return data
+
+
 def list_pages(site: Site):
-    """Every HTML page: (output path, template, context, source it comes from)."""
-    yield "index.html", "home.html", {"page_url": ""}, "content/site.yml"
+    """Every output made from a template: (output path, template, context, source it comes from)."""
+    config = site.config
+    home = web_page(config, "", config.name, config.tagline)
+    yield "index.html", "home.html", {"page_url": "", "json_ld": {**home, "@type": "WebSite"}}, "content/site.yml"
     yield "tips/index.html", "tips.html", {"page_url": "tips/"}, "content/tips/"
     for tip in site.tips:
-        context = {"tip": tip, "related": related_tips(tip, site.tips), "page_url": tip.url}
+        context = {"tip": tip, "related": related_tips(tip, site.tips), "page_url": tip.url,
+                   "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/"
     for tag in site.tags:
         yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/"
     for page in site.pages:
-        yield f"{page.url}index.html", "page.html", {"page": page, "page_url": page.url}, page.source
+        context = {"page": page, "page_url": page.url, "json_ld": web_page(config, page.url, page.title, page.summary)}
+        yield f"{page.url}index.html", "page.html", context, page.source
     tips_by_slug = {tip.slug: tip for tip in site.tips}
     for quiz in site.quizzes:
-        context = {"quiz": quiz.model, "quiz_data": quiz.data, "tips": tips_by_slug, "page_url": quiz.url}
+        context = {"quiz": quiz.model, "quiz_data": quiz.data, "tips": tips_by_slug, "page_url": quiz.url,
+                   "json_ld": web_page(config, quiz.url, quiz.model.title, quiz.model.summary or quiz.model.title)}
         yield f"{quiz.url}index.html", "quiz.html", context, quiz.source
     yield "404.html", "404.html", {"page_url": "404.html"}, "templates/404.html"
+    yield "sitemap.xml", "sitemap.xml", {"urls": sitemap_entries(site)}, "templates/sitemap.xml"
+    yield "feed.xml", "feed.xml", {"updated": latest_change(site.tips)}, "templates/feed.xml"
+    yield "robots.txt", "robots.txt", {}, "templates/robots.txt"
+
+
+def sitemap_entries(site: Site) -> list[tuple[str, str]]:
+    """(page URL, last modified date or '') for every public page."""
+    fixed = ["", "tips/", "tags/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
+    entries = [(url, "") for url in fixed] + [(q.url, "") for q in site.quizzes]
+    entries += [(tip.url, tip.reviewed.isoformat()) for tip in site.tips]
+    return sorted(entries)
+
+
+def latest_change(tips) -> str:
+    """The feed's 'updated' time: from the content, never the clock, so builds are reproducible."""
+    days = [max(tip.date, tip.reviewed) for tip in tips]
+    return (max(days).isoformat() if days else "2000-01-01") + "T00:00:00Z"
 
 
 def template_problem(error: jinja2.TemplateError, template: str, source: str):

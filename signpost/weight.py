@@ -1,0 +1,69 @@
+"""Page weight: the bytes each page needs on first load, raw and gzip-compressed, against a budget.
+
+14 KB compressed fits in the first round trip of a new connection (TCP's initial window of
+10 packets), so a page under it shows on a slow phone line after one round trip.
+"""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+PAGE_BUDGET = 14 * 1024
+SCRIPT_BUDGET = 5 * 1024   # for quiz.js on its own
+
+
+@dataclass(frozen=True)
+class Weight:
+    path: str
+    raw: int
+    gzipped: int
+    parts: tuple[str, ...]     # the output files counted: the page and what it loads
+
+    @property
+    def over_budget(self) -> bool:
+        return self.gzipped > PAGE_BUDGET
+
+
+class _Subresources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        elif tag == "link" and attrs.get("rel") in ("stylesheet", "icon") and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag == "img" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def gzipped_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def page_weights(files: dict[str, bytes], base_path: str = "/") -> list[Weight]:
+    """For every HTML page, the page plus the same-site files it loads."""
+    weights = []
+    for path in sorted(p for p in files if p.endswith(".html")):
+        parser = _Subresources()
+        parser.feed(files[path].decode("utf-8"))
+        parts = [path] + [u[len(base_path):].split("?")[0] for u in parser.urls if u.startswith(base_path)]
+        parts = list(dict.fromkeys(p for p in parts if p in files))
+        weights.append(Weight(path, sum(len(files[p]) for p in parts),
+                              sum(gzipped_size(files[p]) for p in parts), tuple(parts)))
+    return weights
+
+
+def format_weights(weights: list[Weight]) -> list[str]:
+    """A table, heaviest first, marking pages over budget."""
+    lines = [f"{'page':<44} {'raw':>8} {'gzip':>8}"]
+    for weight in sorted(weights, key=lambda w: -w.gzipped):
+        mark = "  OVER BUDGET" if weight.over_budget else ""
+        lines.append(f"{weight.path:<44} {weight.raw / 1024:>6.1f}KB {weight.gzipped / 1024:>6.1f}KB{mark}")
+    over = [w for w in weights if w.over_budget]
+    lines.append(f"{len(weights)} pages; budget {PAGE_BUDGET // 1024} KB gzip per page: "
+                 + (f"{len(over)} over." if over else "all within it."))
+    return lines
