@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -19,6 +20,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
+    check = commands.add_parser("check", help="find broken links, overdue reviews and hard-to-read tips")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="json: for other tools")
+    check.add_argument("--content", type=Path, default=ROOT / "content")
+    check.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
+    new = commands.add_parser("new", help='start a new tip as a draft: build.py new tip "Title"')
+    new.add_argument("kind", choices=("tip",))
+    new.add_argument("title")
+    new.add_argument("--content", type=Path, default=ROOT / "content")
+    new.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
     commands.add_parser("quiz", help="try answers on a quiz: build.py quiz FILE --answers 'q=a,…'", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command != "quiz" and rest:
@@ -48,6 +58,28 @@ def run_build(args) -> int:
     return 0
 
 
+def run_check(args) -> int:
+    from signpost.check import check_site, format_report
+    from signpost.pipeline import Project
+
+    report = check_site(Project.at(ROOT, args.content), args.today)
+    print(format_report(report, args.format))
+    return 1 if report.errors else 0
+
+
+def run_new(args) -> int:
+    from signpost.pipeline import Project
+    from signpost.scaffold import create_tip, next_steps
+
+    new, problems = create_tip(Project.at(ROOT, args.content), args.title, args.today)
+    for item in problems:
+        print(item, file=sys.stderr)
+    if new is None:
+        return 1
+    print(next_steps(new))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["build", *argv]
@@ -57,6 +89,10 @@ def main(argv: list[str]) -> int:
     if args.command == "serve":
         from signpost.serve import serve
         return serve(ROOT, args.content, args.port)
+    if args.command == "check":
+        return run_check(args)
+    if args.command == "new":
+        return run_new(args)
     if args.command == "quiz":
         from signpost.quiz.cli import main as quiz_main
         return quiz_main(argv[1:])

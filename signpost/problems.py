@@ -12,13 +12,13 @@ class Problem:
     line: int | None
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" stops the build; "warning" is only reported
+    severity: str = "error"  # "error" stops the build; "warning" is only reported; "info" just tells
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        if self.severity == "warning":
-            text = f"{where}: warning: {self.message}"
+        if self.severity != "error":
+            text = f"{where}: {self.severity}: {self.message}"
         return f"{text} Hint: {self.hint}" if self.hint else text
 
 

@@ -1,0 +1,225 @@
+"""`build.py check`: everything the build validates, plus what an editor's review needs.
+
+The build's own checks come from loading the site twice: as published (so a link to a
+draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
+those, from the loaded Site: links to headings that don't exist, tips whose review is past
+or near, and tips harder to read than the site's target. The quiz proofs are reported as
+information. Nothing here reads a file the loader hasn't already read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .model import Site, Tip
+from .pipeline import Project, load_site
+from .problems import Problem, problem
+from .readability import reading_age, split_sentences
+
+SOON_DAYS = 30        # a review due within this many days is a warning
+HARDEST_SHOWN = 3     # how many of a hard tip's hardest sentences to name
+HARDEST_MIN_WORDS = 5  # shorter sentences (headings, list items) are never "the hardest"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What check found: errors and warnings in file order, then information."""
+
+    problems: tuple[Problem, ...]
+    info: tuple[Problem, ...]
+    tips: int
+    pages: int
+    quizzes: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> str:
+        return (f"Checked {plural(self.tips, 'tip')}, {plural(self.pages, 'page')}, "
+                f"{plural(self.quizzes, 'quiz', 'quizzes')}: {plural(len(self.errors), 'error')}, "
+                f"{plural(len(self.warnings), 'warning')}.")
+
+
+def check_site(project: Project, today: dt.date) -> CheckReport:
+    """Load the site as published and with drafts, then run the checks only `check` makes."""
+    published, problems = load_site(project)
+    with_drafts, more = load_site(project, drafts=True)
+    found = set(problems) | set(more)
+    site = with_drafts or published
+    info = []
+    if site:
+        found |= set(check_anchors(site))
+        found |= set(check_reviews(site.tips, today))
+        found |= set(check_reading(site.tips, site.config.reading_age))
+        info = describe_drafts(site) + describe_proofs(site)
+    else:
+        info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
+                        "checked once the errors above are fixed", severity="info")]
+    ordered = sorted(found, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
+    tips, pages, quizzes = count_sources(project, site)
+    return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes)
+
+
+def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
+    """How many tips, pages and quizzes were checked; from the files when the site didn't load."""
+    if site:
+        return len(site.tips), len(site.pages), len(site.quizzes)
+    return tuple(len(list((project.content / folder).glob(pattern)))
+                 for folder, pattern in (("tips", "*.md"), ("pages", "*.md"), ("quiz", "*.yml")))
+
+
+# ---- Links to headings ----
+
+def check_anchors(site: Site) -> list[Problem]:
+    """Links to a heading (shoes.md#socks, #socks) must name a heading that exists there."""
+    by_source = {item.document.path: item for item in (*site.tips, *site.pages)}
+    found = []
+    for item in by_source.values():
+        doc = item.document
+        for href, line in find_links(doc.body, doc.body_line):
+            target, _, fragment = href.partition("#")
+            if not fragment or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+                continue
+            source = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), target)) if target else doc.path
+            linked = by_source.get(source)
+            if linked is None or fragment in {h.id for h in linked.headings}:
+                continue  # a missing file is the build's to report; quizzes have no headings to link to
+            found.append(problem(doc.display, line, f"The link '{href}' points at a heading that doesn't exist",
+                                 anchor_hint(fragment, target, linked)))
+    return found
+
+
+def anchor_hint(fragment: str, target: str, linked) -> str:
+    """The nearest real heading, or the headings there are."""
+    ids = [h.id for h in linked.headings]
+    if not ids:
+        return f"'{linked.title}' has no headings; link to it without the part after '#'."
+    close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)  # as yamlfile.suggest, on the id alone
+    return f"Did you mean '{target}#{close[0]}'?" if close else (
+        f"Headings in '{linked.title}': " + ", ".join(f"#{i}" for i in ids) + ".")
+
+
+def find_links(body: str, first_line: int) -> list[tuple[str, int]]:
+    """Every link target written in Markdown, [text](target) or [name]: target, with its line."""
+    links, fenced = [], False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if re.match(r"^\s{0,3}(```|~~~)", line):
+            fenced = not fenced
+        if fenced:
+            continue
+        line = re.sub(r"`[^`]*`", "", line)
+        targets = re.findall(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)", line)
+        targets += re.findall(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", line)
+        links += [(target, number) for target in targets]
+    return links
+
+
+# ---- Review dates ----
+
+def check_reviews(tips, today: dt.date) -> list[Problem]:
+    """Tips past their next review date are errors; those due within SOON_DAYS are warnings."""
+    found = []
+    for tip in tips:
+        days = (tip.next_review - today).days
+        if days > SOON_DAYS:
+            continue
+        line = review_line(tip)
+        hint = ("When a clinician has reviewed it, change 'reviewed' to that date "
+                "(and 'next_review', if the tip has one).")
+        if days < 0:
+            found.append(problem(tip.source, line, f"This tip was due for review on {tip.next_review} "
+                                 f"({days_phrase(days)})", hint))
+        else:
+            found.append(problem(tip.source, line, f"This tip is due for review on {tip.next_review} "
+                                 f"({days_phrase(days)})", hint, severity="warning"))
+    return found
+
+
+def review_line(tip: Tip) -> int:
+    """The front-matter line that sets the next review: next_review, else reviewed, else date."""
+    meta = tip.document.meta
+    key = next((k for k in ("next_review", "reviewed", "date") if k in meta), "date")
+    return meta.line_of(key)
+
+
+def days_phrase(days: int) -> str:
+    """-3 → '3 days ago', 0 → 'today', 1 → 'tomorrow', 12 → 'in 12 days'."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+# ---- Readability ----
+
+def check_reading(tips, target: int) -> list[Problem]:
+    """A warning for each tip whose reading age is above the site's target, naming its hardest sentences."""
+    found = []
+    for tip in tips:
+        sentences = split_sentences(tip.document.body, tip.document.body_line)
+        age = round(reading_age(sentences)) if sentences else 0
+        if age <= target:
+            continue
+        long_enough = [s for s in sentences if s.words >= HARDEST_MIN_WORDS] or sentences
+        hardest = sorted(long_enough, key=lambda s: (-s.grade, s.line))[:HARDEST_SHOWN]
+        named = ", ".join(f"line {s.line} ('{shorten(s.text)}')" for s in hardest)
+        found.append(problem(tip.source, hardest[0].line,
+                             f"This tip has a reading age of about {age}; the site aims for {target} or under. "
+                             f"Hardest sentences: {named}",
+                             "Split long sentences and use shorter, everyday words.", severity="warning"))
+    return found
+
+
+def shorten(text: str, words: int = 8) -> str:
+    """The first few words of a sentence, to name it in a message."""
+    split = text.split()
+    return " ".join(split[:words]) + ("…" if len(split) > words else "")
+
+
+# ---- Information ----
+
+def describe_drafts(site: Site) -> list[Problem]:
+    """Say which tips and pages are drafts, so nothing stays unpublished by accident."""
+    return [problem(item.source, item.document.meta.line_of("draft"),
+                    "This is a draft: the preview shows it, the published site doesn't",
+                    "Remove the line 'draft: true' to publish it.", severity="info")
+            for item in (*site.tips, *site.pages) if item.draft]
+
+
+def describe_proofs(site: Site) -> list[Problem]:
+    """One line per quiz: what its proofs covered."""
+    return [problem(quiz.source, None, quiz.proof[:1].upper() + quiz.proof[1:], severity="info")
+            for quiz in site.quizzes]
+
+
+# ---- Output ----
+
+def format_report(report: CheckReport, style: str = "text") -> str:
+    """The report as lines for a person, or as JSON for tools."""
+    if style == "json":
+        return json.dumps({"errors": [fields_of(p) for p in report.errors],
+                           "warnings": [fields_of(p) for p in report.warnings],
+                           "info": [fields_of(p) for p in report.info]}, indent=2, ensure_ascii=False)
+    return "\n".join([*map(str, report.problems), *map(str, report.info), report.summary()])
+
+
+def fields_of(item: Problem) -> dict:
+    """A problem as JSON fields."""
+    return {"path": item.path, "line": item.line, "message": item.message, "hint": item.hint}
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """'1 tip', '2 tips'."""
+    return f"{count} {word if count == 1 else many or word + 's'}"

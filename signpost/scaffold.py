@@ -1,0 +1,131 @@
+"""`build.py new tip "Title"`: start a tip as a draft with every setting filled in.
+
+The new file builds and passes `check` as it is, so an editor starts from something that
+works and changes it a piece at a time. It never overwrites a file, and refuses a name
+whose web address would clash with another tip, page, quiz or a folder the site uses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .content import add_months
+from .pipeline import Project
+from .problems import Problem, problem
+from .yamlfile import load_yaml
+
+SITE_FOLDERS = {"tips", "tags", "images", "index", "404"}   # written by every build, beside the assets
+
+
+@dataclass(frozen=True)
+class NewTip:
+    """A tip file ready to write: where, and what."""
+
+    path: Path
+    display: str
+    text: str
+
+
+def slugify(title: str) -> str:
+    """'Café stretches: 5 ways!' → 'cafe-stretches-5-ways': the file name and web address."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:
+    """Work out the new tip's file and text, or say why it can't be made."""
+    content = project.content
+    config, problems = load_config(content / "site.yml", f"{content.name}/site.yml")
+    slug = slugify(title)
+    display = f"{content.name}/tips/{slug}.md"
+    if not title.strip() or not slug:
+        problems.append(problem(f"{content.name}/tips", None, f"The title '{title}' has no letters or numbers "
+                                "to make a file name from", 'Give the tip a title in words, e.g. "Walk before you run".'))
+    else:
+        problems += clash_problems(project, slug, display)
+    if problems:
+        return None, problems
+    return NewTip(content / "tips" / f"{slug}.md", display, tip_text(title, today, config.review_months)), []
+
+
+def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
+    """A new tip's name must not be taken by a tip, page or quiz, nor by a folder the site uses."""
+    content = project.content
+    taken = {f"tips/{slug}.md": "A tip", f"pages/{slug}.md": "A page", f"quiz/{slug}.yml": "A quiz"}
+    for rel, what in taken.items():
+        if (content / rel).exists():
+            return [problem(display, None, f"{what} called '{slug}' already exists ({content.name}/{rel})",
+                            "Open that file to change it, or choose a different title.")]
+    assets = {p.stem for p in project.assets.iterdir()} if project.assets.is_dir() else set()
+    if slug in SITE_FOLDERS | assets:
+        return [problem(display, None, f"'{slug}' is a name the site itself uses",
+                        "Choose a longer title, e.g. one that says what the tip helps with.")]
+    return []
+
+
+def tip_text(title: str, today: dt.date, review_months: int) -> str:
+    """The front matter and a skeleton body: three sections with short placeholder sentences."""
+    return f"""---
+title: {yaml_text(title)}
+summary: Say in one short sentence how this tip helps.
+tags: [running]
+date: {today}
+reviewed: {today}
+next_review: {add_months(today, review_months)}
+draft: true
+sources:
+  - Life Effect physiotherapists
+---
+
+## Why it matters
+
+Say why this tip helps. Keep each sentence short. Use the words your patients use.
+
+## What to do
+
+Give the steps in order:
+
+- Write one step on each line.
+- Start each step with a verb, like walk or stretch.
+
+## When to get help
+
+Say when to stop and get help. Tell the reader they can book a visit with us.
+"""
+
+
+def yaml_text(value: str) -> str:
+    """A title as YAML: plain when it reads back unchanged, otherwise in double quotes."""
+    data, problems = load_yaml(f"title: {value}", "title")
+    if not problems and isinstance(data, dict) and data.get("title") == value:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def create_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:
+    """Write the new tip as a draft; never overwrite a file."""
+    new, problems = plan_tip(project, title, today)
+    if new is None:
+        return None, problems
+    new.path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with new.path.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite
+            file.write(new.text)
+    except FileExistsError:
+        return None, [problem(new.display, None, "This file already exists",
+                              "Open that file to change it, or choose a different title.")]
+    return new, []
+
+
+def next_steps(new: NewTip) -> str:
+    """What to tell the editor once the file exists."""
+    return f"""Created {new.display} (a draft).
+Next steps:
+  1. Open it and write the tip: change the summary, the tags and each section.
+  2. Preview it with `make serve`: drafts show there, marked "Draft".
+  3. Run `python build.py check` and fix anything it finds.
+  4. When a clinician has reviewed it, delete the line 'draft: true' to publish it."""

@@ -1,0 +1,214 @@
+"""`build.py check`: the build's problems plus anchors, review dates, reading level and quiz proofs."""
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from signpost.check import check_site, format_report
+from signpost.pipeline import Project
+from signpost.readability import count_syllables, reading_age, split_sentences
+from tests.sitekit import ROOT, SITE_YML, make_content, tip
+
+BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
+TODAY = dt.date(2026, 11, 29)
+QUIZ = (Path(__file__).resolve().parent / "fixtures" / "broken" / "quiz-unknown-tip" / "quiz" /
+        "should-i-see-someone.yml").read_text(encoding="utf-8").replace("tips: [resting]", "tips: [warm-up]")
+
+
+def check(tmp_path, files, today=TODAY, with_defaults=True):
+    content = make_content(tmp_path, files, with_defaults=with_defaults)
+    return check_site(Project.at(ROOT, content), today)
+
+
+def lines(report) -> list[str]:
+    return format_report(report).split("\n")
+
+
+# ---- The corpus of broken inputs: each case's exact output ----
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BROKEN.iterdir() if p.is_dir()))
+def test_each_broken_input_gives_exactly_its_expected_message(tmp_path, case):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "site.yml").write_text(SITE_YML, encoding="utf-8")
+    shutil.copytree(BROKEN / case, content, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", str(content),
+                             "--today", "2026-11-29"], capture_output=True, text=True, timeout=60)
+    expected = (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.stdout.splitlines() == expected, result.stderr
+    assert result.returncode == (0 if ": 0 errors," in expected[-1] else 1)
+
+
+# ---- The real site ----
+
+def test_the_real_content_passes_with_no_errors_or_warnings():
+    report = check_site(Project.at(ROOT), TODAY)
+    assert [str(p) for p in report.problems] == []
+    assert report.summary() == "Checked 9 tips, 1 page, 1 quiz: 0 errors, 0 warnings."
+    (proof,) = report.info
+    assert proof.path == "content/quiz/should-i-see-someone.yml" and proof.message.startswith("Proved ")
+
+
+# ---- Links to headings ----
+
+def test_links_to_headings_that_exist_pass(tmp_path):
+    report = check(tmp_path, {
+        "tips/shoes.md": tip(title="Shoes", body="## Socks\n\nSee [one](warm-up.md#one), [socks](#socks), "
+                                                 "[about](../pages/about.md#us), [NHS](https://www.nhs.uk/#main) "
+                                                 "and [quiz](../quiz/q.yml#start). `[code](warm-up.md#nope)`\n\n"
+                                                 "```\n[fenced](warm-up.md#nope)\n```\n"),
+        "pages/about.md": "---\ntitle: About\n---\n## Us\n\nHello.\n",
+        "quiz/q.yml": QUIZ,
+    })
+    assert lines(report)[:-2] == []
+
+
+def test_a_link_to_a_missing_heading_names_the_nearest_or_lists_them(tmp_path):
+    report = check(tmp_path, {
+        "tips/shoes.md": tip(title="Shoes", body="## Socks\n\nSee [a](warm-up.md#zzz) and [b](warm-up.md#on).\n"
+                                                 "[c](../pages/about.md#x)\n"),
+        "pages/about.md": "---\ntitle: About\n---\nNo headings.\n",
+    })
+    assert lines(report) == [
+        "content/tips/shoes.md:10: The link 'warm-up.md#on' points at a heading that doesn't exist. "
+        "Hint: Did you mean 'warm-up.md#one'?",
+        "content/tips/shoes.md:10: The link 'warm-up.md#zzz' points at a heading that doesn't exist. "
+        "Hint: Headings in 'Warm up': #one.",
+        "content/tips/shoes.md:11: The link '../pages/about.md#x' points at a heading that doesn't exist. "
+        "Hint: 'About' has no headings; link to it without the part after '#'.",
+        "Checked 2 tips, 1 page, 0 quizzes: 3 errors, 0 warnings.",
+    ]
+
+
+def test_drafts_are_checked_and_links_to_them_still_reported(tmp_path):
+    report = check(tmp_path, {
+        "tips/next.md": tip(title="Next", draft="true", body="## A\n\n[x](#b)\n"),
+        "tips/warm-up.md": tip(body="[next](next.md)\n"),
+    })
+    assert lines(report) == [
+        "content/tips/next.md:11: The link '#b' points at a heading that doesn't exist. Hint: Headings in 'Next': #a.",
+        "content/tips/warm-up.md:8: The link 'next.md' points at a draft, which won't be published. "
+        "Hint: Remove the link, or publish the draft first.",
+        "content/tips/next.md:7: info: This is a draft: the preview shows it, the published site doesn't. "
+        "Hint: Remove the line 'draft: true' to publish it.",
+        "Checked 2 tips, 0 pages, 0 quizzes: 2 errors, 0 warnings.",
+    ]
+
+
+def test_a_problem_found_with_and_without_drafts_is_reported_once(tmp_path):
+    report = check(tmp_path, {"tips/warm-up.md": tip(body="[x](nowhere.md)\n")})
+    assert len(report.errors) == 1
+
+
+# ---- Review dates ----
+
+@pytest.mark.parametrize("next_review, expected", [
+    ("2026-11-28", "content/tips/warm-up.md:7: This tip was due for review on 2026-11-28 (yesterday)."),
+    ("2026-11-29", "content/tips/warm-up.md:7: warning: This tip is due for review on 2026-11-29 (today)."),
+    ("2026-11-30", "content/tips/warm-up.md:7: warning: This tip is due for review on 2026-11-30 (tomorrow)."),
+    ("2026-12-29", "content/tips/warm-up.md:7: warning: This tip is due for review on 2026-12-29 (in 30 days)."),
+    ("2026-12-30", None),
+])
+def test_review_dates_against_today(tmp_path, next_review, expected):
+    report = check(tmp_path, {"tips/warm-up.md": tip(next_review=next_review).replace("2026-01-10", "2026-01-01")})
+    found = [str(p).split(" Hint: ")[0] for p in report.problems]
+    assert found == ([expected] if expected else [])
+
+
+def test_a_review_date_from_the_site_period_points_at_reviewed(tmp_path):
+    report = check(tmp_path, {}, today=dt.date(2027, 2, 1))  # reviewed 2026-01-10 + 12 months
+    assert [str(p) for p in report.problems] == [
+        "content/tips/warm-up.md:6: This tip was due for review on 2027-01-10 (22 days ago). Hint: When a clinician "
+        "has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one)."]
+
+
+# ---- Reading level ----
+
+@pytest.mark.parametrize("word, syllables", [
+    ("a", 1), ("the", 1), ("run", 1), ("shoes", 1), ("make", 1), ("jumped", 1), ("makes", 1), ("stretch", 1),
+    ("table", 2), ("little", 2), ("running", 2), ("wanted", 2), ("boxes", 2), ("muscles", 2), ("going", 2),
+    ("likely", 2), ("movement", 2), ("sometimes", 2), ("people", 2), ("metres", 2), ("trainers", 2),
+    ("media", 3), ("physio", 3), ("area", 3), ("various", 3), ("exercise", 3), ("kilometres", 4),
+    ("comfortable", 4), ("Australian", 4), ("biomechanics", 5), ("physiotherapy", 6), ("physiotherapist", 6),
+    ("nation", 2), ("special", 2), ("don't", 1), ("it’s", 1),
+])
+def test_syllables_of_known_words(word, syllables):
+    assert count_syllables(word) == syllables
+
+
+def test_the_flesch_kincaid_example_sentence_is_grade_13():
+    # The worked example on Wikipedia's Flesch–Kincaid page: 13 words, 26 syllables, grade 13.1.
+    sentences = split_sentences("The Australian platypus is seemingly a hybrid of a mammal and reptilian creature.")
+    assert (sentences[0].words, sentences[0].syllables) == (13, 26)
+    assert reading_age(sentences) - 5 == pytest.approx(13.1, abs=0.05)
+
+
+def test_an_easy_passage_reads_young_and_a_hard_one_old():
+    easy = "The cat sat on the mat. It was a sunny day. We went for a walk in the park.\n"
+    hard = ("Physiotherapeutic intervention frequently incorporates individualised progressive loading, "
+            "particularly following prolonged musculoskeletal deconditioning.\n")
+    assert reading_age(split_sentences(easy)) < 6
+    assert reading_age(split_sentences(hard)) > 25
+
+
+def test_sentences_come_from_markdown_with_their_lines():
+    body = ("## Why it *matters*\n\nRead [our tip](shoes.md). It helps! ![A shoe](../images/s.jpg)\n"
+            "And `code` is\nskipped.\n\n- walk slowly\n- then jog\n\n```\nnot prose\n```\n| Day | Run |\n|---|---|\n")
+    found = [(s.line, s.text) for s in split_sentences(body, first_line=8)]
+    assert found == [(8, "Why it matters"), (10, "Read our tip."), (10, "It helps!"), (11, "And is skipped."),
+                     (14, "walk slowly"), (15, "then jog"), (20, "Day Run")]
+
+
+def test_a_hard_tip_names_its_hardest_sentences(tmp_path):
+    body = ("## Plan\n\nWalk first. Then jog.\n\n"
+            "Individualised rehabilitation programmes incorporate progressive conditioning.\n")
+    report = check(tmp_path, {"tips/warm-up.md": tip(body=body)})
+    assert [str(p) for p in report.problems] == [
+        "content/tips/warm-up.md:12: warning: This tip has a reading age of about 22; the site aims for 11 or under. "
+        "Hardest sentences: line 12 ('Individualised rehabilitation programmes incorporate progressive "
+        "conditioning.'). Hint: Split long sentences and use shorter, everyday words."]
+
+
+def test_the_reading_target_comes_from_site_yml(tmp_path):
+    body = "## Plan\n\nChoose proper running socks rather than everyday ones, because they are made for running.\n"
+    files = {"tips/warm-up.md": tip(body=body), "site.yml": SITE_YML + "reading_age: 6\n"}
+    (warning,) = check(tmp_path, files).warnings
+    assert "reading age of about 10; the site aims for 6 or under" in warning.message
+    assert check(tmp_path, {"site.yml": SITE_YML}).warnings == []  # the default target, 11
+
+
+# ---- Output ----
+
+def test_json_output_groups_errors_warnings_and_info(tmp_path):
+    report = check(tmp_path, {"tips/warm-up.md": tip(body="[x](nowhere.md)\n", next_review="2026-12-01"),
+                              "quiz/q.yml": QUIZ})
+    data = json.loads(format_report(report, "json"))
+    assert set(data) == {"errors", "warnings", "info"}
+    assert data["errors"] == [{"path": "content/tips/warm-up.md", "line": 9,
+                               "message": "The link 'nowhere.md' points at a file that doesn't exist.",
+                               "hint": "Links to other tips look like [Shoes](shoes.md)."}]
+    assert data["warnings"] == []
+    assert data["info"] == [{"path": "content", "line": None, "hint": "", "message": "Links to headings, review "
+                             "dates and reading level are checked once the errors above are fixed."}]
+    fixed = check(tmp_path, {"tips/warm-up.md": tip(next_review="2026-12-01"), "quiz/q.yml": QUIZ})
+    data = json.loads(format_report(fixed, "json"))
+    assert [w["message"] for w in data["warnings"]] == ["This tip is due for review on 2026-12-01 (in 2 days)."]
+    assert [i["message"][:7] for i in data["info"]] == ["Proved "]
+
+
+def test_the_quiz_proofs_are_info_lines(tmp_path):
+    report = check(tmp_path, {"quiz/should-i-see-someone.yml": QUIZ})
+    (proof,) = report.info
+    assert str(proof).startswith("content/quiz/should-i-see-someone.yml: info: Proved ")
+    assert report.summary() == "Checked 1 tip, 0 pages, 1 quiz: 0 errors, 0 warnings."
+
+
+def test_the_command_line_exits_1_on_errors_and_prints_json(tmp_path):
+    content = make_content(tmp_path, {"tips/warm-up.md": tip(body="[x](nowhere.md)\n")})
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", str(content),
+                             "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and len(json.loads(result.stdout)["errors"]) == 1

@@ -1,0 +1,103 @@
+"""`build.py new tip "Title"`: a draft that builds and passes check, and never a clash or an overwrite."""
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from signpost.check import check_site
+from signpost.pipeline import Project, build, load_site
+from signpost.scaffold import create_tip, slugify
+from tests.sitekit import ROOT, SITE_YML, make_content, tip
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def new_tip(tmp_path, title, files=None, today=TODAY):
+    project = Project.at(ROOT, make_content(tmp_path, files))
+    new, problems = create_tip(project, title, today)
+    return project, new, [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Walk before you run", "walk-before-you-run"),
+    ("Café stretches: 5 ways!", "cafe-stretches-5-ways"),
+    ("  Über   Running  ", "uber-running"),
+    ("Rest & recovery (part 2)", "rest-recovery-part-2"),
+    ("???", ""),
+])
+def test_titles_become_file_names(title, slug):
+    assert slugify(title) == slug
+
+
+def test_a_new_tip_has_complete_front_matter_and_three_sections(tmp_path):
+    _, new, problems = new_tip(tmp_path, "Walk before you run")
+    assert problems == [] and new.display == "content/tips/walk-before-you-run.md"
+    text = new.path.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Walk before you run\nsummary: Say in one short sentence how this tip helps.\n"
+                           "tags: [running]\ndate: 2026-11-29\nreviewed: 2026-11-29\nnext_review: 2027-11-29\n"
+                           "draft: true\nsources:\n  - Life Effect physiotherapists\n---\n")
+    assert [line for line in text.split("\n") if line.startswith("#")] == [
+        "## Why it matters", "## What to do", "## When to get help"]
+
+
+def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
+    project, new, _ = new_tip(tmp_path, "Walk before you run")
+    site, problems = load_site(project, drafts=True)
+    assert problems == [] and "walk-before-you-run" in {t.slug for t in site.tips}
+    assert next(t for t in site.tips if t.slug == "walk-before-you-run").draft
+    build(project, tmp_path / "preview", preview=True)
+    assert (tmp_path / "preview" / "tips" / "walk-before-you-run" / "index.html").is_file()
+    report = check_site(project, TODAY)
+    assert report.problems == ()
+    assert [str(p) for p in report.info] == [
+        "content/tips/walk-before-you-run.md:8: info: This is a draft: the preview shows it, the published site "
+        "doesn't. Hint: Remove the line 'draft: true' to publish it."]
+
+
+def test_next_review_follows_the_site_period(tmp_path):
+    _, new, _ = new_tip(tmp_path, "Rest", {"site.yml": SITE_YML + "review_months: 6\n"}, today=dt.date(2026, 8, 31))
+    assert "\nnext_review: 2027-02-28\n" in new.path.read_text(encoding="utf-8")
+
+
+def test_a_title_that_yaml_would_misread_is_quoted(tmp_path):
+    project, new, _ = new_tip(tmp_path, 'Shoes: what "fits" means')
+    assert 'title: "Shoes: what \\"fits\\" means"\n' in new.path.read_text(encoding="utf-8")
+    site, problems = load_site(project, drafts=True)
+    assert problems == [] and 'Shoes: what "fits" means' in {t.title for t in site.tips}
+
+
+@pytest.mark.parametrize("title, files, expected", [
+    ("Warm up", {}, "content/tips/warm-up.md: A tip called 'warm-up' already exists (content/tips/warm-up.md). "
+                    "Hint: Open that file to change it, or choose a different title."),
+    ("About", {"pages/about.md": "---\ntitle: About\n---\nHi.\n"},
+     "content/tips/about.md: A page called 'about' already exists (content/pages/about.md). "
+     "Hint: Open that file to change it, or choose a different title."),
+    ("Should I see someone?", {"quiz/should-i-see-someone.yml": "title: Quiz\n"},
+     "content/tips/should-i-see-someone.md: A quiz called 'should-i-see-someone' already exists "
+     "(content/quiz/should-i-see-someone.yml). Hint: Open that file to change it, or choose a different title."),
+    ("Tags", {}, "content/tips/tags.md: 'tags' is a name the site itself uses. "
+                 "Hint: Choose a longer title, e.g. one that says what the tip helps with."),
+    ("CSS", {}, "content/tips/css.md: 'css' is a name the site itself uses. "
+                "Hint: Choose a longer title, e.g. one that says what the tip helps with."),
+    ("!!!", {}, "content/tips: The title '!!!' has no letters or numbers to make a file name from. "
+                "Hint: Give the tip a title in words, e.g. \"Walk before you run\"."),
+])
+def test_clashing_names_are_refused(tmp_path, title, files, expected):
+    _, new, problems = new_tip(tmp_path, title, files)
+    assert new is None and problems == [expected]
+    assert tip() == (tmp_path / "content" / "tips" / "warm-up.md").read_text(encoding="utf-8")
+    assert len(list((tmp_path / "content" / "tips").glob("*.md"))) == 1
+
+
+def test_the_command_line_creates_once_then_refuses(tmp_path):
+    content = make_content(tmp_path)
+    command = [sys.executable, str(ROOT / "build.py"), "new", "tip", "Walk before you run",
+               "--content", str(content), "--today", "2026-11-29"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Created content/tips/walk-before-you-run.md (a draft).\nNext steps:\n")
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1 and again.stdout == ""
+    assert again.stderr.startswith("content/tips/walk-before-you-run.md: A tip called 'walk-before-you-run' "
+                                   "already exists")
