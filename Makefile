@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build check bench clean
+.PHONY: serve test build check bench bench-peers clean
 
 serve: $(VENV)/.installed
 	$(PY) build.py serve
@@ -18,6 +18,13 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed node_modules/.installed
 	./scripts/ensure-system-tools.sh
 	$(PY) -m pytest
+
+# Benchmarks (see "Benchmark" in README.md): Signpost alone, then against the peers.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+bench-peers: $(VENV)/.installed
+	$(PY) bench/peers.py
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -1,0 +1,165 @@
+"""`make bench`: Signpost's cold build time, peak memory and output size at 100, 1,000 and
+5,000 tips, the preview latency at 1,000, and the Python floors. Prints a Markdown table and
+writes bench/results/latest.json.
+
+    python bench/run.py [--sizes 100 1000 5000] [--runs 3] [--large-runs 2] [--edits 5]
+
+Every measurement is a fresh child process (wall time, CPU time and peak RSS from wait4).
+The machine is shared and noisy: compare figures within one run, and read CPU seconds next
+to wall seconds. Nothing here is asserted; the numbers are reported.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import DEFAULT_SEED, write_corpus  # noqa: E402
+from measure import REPO, folder_size, git_commit, machine, repeat  # noqa: E402
+
+SIZES = (100, 1000, 5000)
+LARGE = 5000           # sizes from here on get --large-runs runs, to keep `make bench` short
+PREVIEW_SIZE = 1000
+OUT = REPO / "bench" / "out"
+RESULTS = REPO / "bench" / "results"
+
+
+def make_corpus(n: int, seed: int, peers=()) -> Path:
+    """Write the corpus for n tips under bench/out/corpus-n/; its folder."""
+    return write_corpus(n, OUT / f"corpus-{n}", seed, peers)
+
+
+def per_page(result: dict, pages: int) -> dict:
+    """Add per-page figures to a measured build."""
+    if "error" in result or not pages:
+        return result
+    return {**result, "pages": pages,
+            "ms_per_page": 1000 * result["seconds"] / pages,
+            "cpu_ms_per_page": 1000 * result["cpu_seconds"] / pages}
+
+
+def measure_signpost(content: Path, out: Path, runs: int) -> dict:
+    """Cold builds (no previous output) with the command line an editor uses."""
+    command = [sys.executable, str(REPO / "build.py"), "build", "--content", str(content), "--out", str(out)]
+    result = repeat(command, runs, cwd=REPO, before=lambda: shutil.rmtree(out, ignore_errors=True))
+    if "error" in result:
+        return result
+    total, files, pages = folder_size(out)
+    return {**per_page(result, pages), "files": files, "output_bytes": total,
+            "output_kb_per_page": total / pages / 1024}
+
+
+def measure_floors(content: Path, work: Path, runs: int) -> dict:
+    """Reading the corpus, and the naive Jinja2 + Python-Markdown loop over it."""
+    floors = REPO / "bench" / "floors.py"
+    tips = len(list((content / "tips").glob("*.md")))
+    read = repeat([sys.executable, str(floors), "read", str(content)], runs)
+    naive = repeat([sys.executable, str(floors), "naive", str(content), str(work)], runs,
+                   before=lambda: shutil.rmtree(work, ignore_errors=True))
+    return {"read": per_page(read, tips), "naive": per_page(naive, tips)}
+
+
+def measure_preview(content: Path, work: Path, edits: int) -> dict:
+    """Preview latency, measured in its own process by bench/preview.py."""
+    command = [sys.executable, str(REPO / "bench" / "preview.py"), str(content), str(work), "--edits", str(edits)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-1500:]}
+    return json.loads(done.stdout)
+
+
+def marginal(sizes: list[dict], key: str, scale: float) -> list:
+    """Growth per extra page between consecutive sizes: flat numbers mean linear growth."""
+    steps = []
+    for small, large in zip(sizes, sizes[1:]):
+        a, b = small["signpost"], large["signpost"]
+        if "error" in a or "error" in b:
+            continue
+        steps.append({"from": small["tips"], "to": large["tips"],
+                      "per_page": scale * (b[key] - a[key]) / (b["pages"] - a["pages"])})
+    return steps
+
+
+def fmt(value, spec: str = ".2f") -> str:
+    """A number for the table, or a dash when it is missing."""
+    return "–" if value is None else format(value, spec)
+
+
+def table(report: dict) -> str:
+    """The results as Markdown tables."""
+    lines = ["| tips | pages | build s (min–max) | CPU s | ms/page | peak MB | output KB/page | "
+             "read floor s | naive loop s |", "|---|---|---|---|---|---|---|---|---|"]
+    for size in report["sizes"]:
+        s, floors = size["signpost"], size["floors"]
+        if "error" in s:
+            lines.append(f"| {size['tips']} | build failed: {s['error'][:200]} |")
+            continue
+        lines.append(
+            f"| {size['tips']:,} | {s['pages']:,} | {s['seconds']:.2f} ({s['seconds_min']:.2f}–{s['seconds_max']:.2f}) "
+            f"| {s['cpu_seconds']:.2f} | {s['ms_per_page']:.1f} | {s['max_rss_mb']:.0f} "
+            f"| {s['output_kb_per_page']:.1f} | {fmt(floors['read'].get('seconds'))} "
+            f"| {fmt(floors['naive'].get('seconds'))} |")
+    growth = report["growth"]
+    for name, key in (("time (CPU ms per extra page)", "cpu_ms"), ("memory (KB per extra page)", "rss_kb")):
+        steps = ", ".join(f"{g['from']:,}→{g['to']:,}: {g['per_page']:.1f}" for g in growth[key])
+        lines.append(f"\nGrowth in {name}: {steps or '–'}")
+    preview = report["preview"]
+    if "error" in preview:
+        lines.append(f"\nPreview at {PREVIEW_SIZE:,} tips: failed: {preview['error'][:300]}")
+    elif preview:
+        lines.append(
+            f"\nPreview at {report['preview_tips']:,} tips, save → page written: median {preview['seconds']:.2f} s "
+            f"({preview['seconds_min']:.2f}–{preview['seconds_max']:.2f}, {preview['edits']} saves); "
+            f"the rebuild alone {preview['rebuild_call_seconds']:.2f} s; watcher polls every "
+            f"{preview['watch_interval_seconds']:.2f} s.")
+    return "\n".join(lines)
+
+
+def run(sizes, runs: int, large_runs: int, edits: int, seed: int) -> dict:
+    """Every measurement, in one report."""
+    report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+              "machine": machine(), "seed": seed, "sizes": [], "preview": {}, "preview_tips": PREVIEW_SIZE}
+    for n in sizes:
+        times = large_runs if n >= LARGE else runs
+        print(f"… {n:,} tips: {times} cold builds, then the floors", file=sys.stderr, flush=True)
+        content = make_corpus(n, seed) / "content"
+        report["sizes"].append({"tips": n, "runs": times,
+                                "signpost": measure_signpost(content, OUT / f"dist-{n}", times),
+                                "floors": measure_floors(content, OUT / f"naive-{n}", times)})
+        if n == PREVIEW_SIZE and edits:
+            print(f"… preview latency at {n:,} tips ({edits} saves)", file=sys.stderr, flush=True)
+            report["preview"] = measure_preview(content, OUT / f"preview-{n}", edits)
+    ok = [size for size in report["sizes"] if "error" not in size["signpost"]]
+    report["growth"] = {"cpu_ms": marginal(ok, "cpu_seconds", 1000), "rss_kb": marginal(ok, "max_rss_mb", 1024)}
+    report["machine"]["load_average_at_end"] = os.getloadavg()
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark Signpost's builds and preview.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--runs", type=int, default=3, help="cold builds per size (median)")
+    parser.add_argument("--large-runs", type=int, default=3, help=f"cold builds from {LARGE:,} tips up")
+    parser.add_argument("--edits", type=int, default=5, help="saves timed in the preview (0: skip)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args(argv)
+    report = run(args.sizes, args.runs, args.large_runs, args.edits, args.seed)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"Signpost benchmark, {report['date']}, commit {report['commit']}, "
+          f"{report['machine']['cores']} cores ({report['machine']['cpu']})\n")
+    print(table(report))
+    print(f"\nWrote {args.json.relative_to(REPO) if args.json.is_relative_to(REPO) else args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
