@@ -3,8 +3,8 @@
 The build's own checks come from loading the site twice: as published (so a link to a
 draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
 those, from the loaded Site: links to headings that don't exist, tips whose review is past
-or near, and tips harder to read than the site's target. The quiz proofs are reported as
-information. Nothing here reads a file the loader hasn't already read.
+or near, tips harder to read than the site's target, and published tips still holding the
+example text `build.py new` wrote. Drafts and the quiz proofs are reported as information. Nothing here reads a file the loader hasn't already read.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .model import Site, Tip
 from .pipeline import Project, load_site
 from .problems import Problem, problem
 from .readability import reading_age, split_sentences
+from .scaffold import placeholder_texts
 
 SOON_DAYS = 30        # a review due within this many days is a warning
 HARDEST_SHOWN = 3     # how many of a hard tip's hardest sentences to name
@@ -60,6 +61,7 @@ def check_site(project: Project, today: dt.date) -> CheckReport:
         found |= set(check_anchors(site))
         found |= set(check_reviews(site.tips, today))
         found |= set(check_reading(site.tips, site.config.reading_age))
+        found |= set(check_placeholders(site.tips))
         info = describe_drafts(site) + describe_proofs(site)
     else:
         info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
@@ -186,6 +188,25 @@ def shorten(text: str, words: int = 8) -> str:
     """The first few words of a sentence, to name it in a message."""
     split = text.split()
     return " ".join(split[:words]) + ("…" if len(split) > words else "")
+
+
+# ---- Text left from `build.py new` ----
+
+def check_placeholders(tips) -> list[Problem]:
+    """A tip that is no longer a draft must not still say 'Say why this tip helps.'"""
+    texts, found = placeholder_texts(), []
+    for tip in tips:
+        doc = tip.document
+        if tip.draft:
+            continue
+        lines = [(doc.meta.line_of("summary"), tip.summary)]
+        lines += [(number, line.strip()) for number, line in enumerate(doc.body.split("\n"), start=doc.body_line)]
+        first = next(((number, text) for number, text in lines if text in texts), None)
+        if first:
+            found.append(problem(tip.source, first[0], "This tip still has the example text that "
+                                 f"'build.py new' wrote: '{shorten(first[1])}'",
+                                 "Replace every example sentence with your own words before publishing."))
+    return found
 
 
 # ---- Information ----

@@ -18,7 +18,8 @@ from .pipeline import Project
 from .problems import Problem, problem
 from .yamlfile import load_yaml
 
-SITE_FOLDERS = {"tips", "tags", "images", "index", "404"}   # written by every build, beside the assets
+# Names every build writes at the top of the site (beside the assets' own folders), never a tip's.
+SITE_NAMES = {"tips", "tags", "images", "index", "404", "sitemap", "feed", "robots"}
 
 
 @dataclass(frozen=True)
@@ -61,26 +62,14 @@ def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
             return [problem(display, None, f"{what} called '{slug}' already exists ({content.name}/{rel})",
                             "Open that file to change it, or choose a different title.")]
     assets = {p.stem for p in project.assets.iterdir()} if project.assets.is_dir() else set()
-    if slug in SITE_FOLDERS | assets:
+    if slug in SITE_NAMES | assets:
         return [problem(display, None, f"'{slug}' is a name the site itself uses",
                         "Choose a longer title, e.g. one that says what the tip helps with.")]
     return []
 
 
-def tip_text(title: str, today: dt.date, review_months: int) -> str:
-    """The front matter and a skeleton body: three sections with short placeholder sentences."""
-    return f"""---
-title: {yaml_text(title)}
-summary: Say in one short sentence how this tip helps.
-tags: [running]
-date: {today}
-reviewed: {today}
-next_review: {add_months(today, review_months)}
-draft: true
-sources:
-  - Life Effect physiotherapists
----
-
+PLACEHOLDER_SUMMARY = "Say in one short sentence how this tip helps."
+SKELETON = """\
 ## Why it matters
 
 Say why this tip helps. Keep each sentence short. Use the words your patients use.
@@ -96,6 +85,29 @@ Give the steps in order:
 
 Say when to stop and get help. Tell the reader they can book a visit with us.
 """
+
+
+def tip_text(title: str, today: dt.date, review_months: int) -> str:
+    """The front matter and a skeleton body: three sections with short placeholder sentences."""
+    return f"""---
+title: {yaml_text(title)}
+summary: {PLACEHOLDER_SUMMARY}
+tags: [running]
+date: {today}
+reviewed: {today}
+next_review: {add_months(today, review_months)}
+draft: true
+sources:
+  - Life Effect physiotherapists
+---
+
+{SKELETON}"""
+
+
+def placeholder_texts() -> set[str]:
+    """The summary and prose lines `new` writes for the editor to replace (its headings may stay)."""
+    lines = {line.strip() for line in SKELETON.split("\n") if line.strip() and not line.startswith("#")}
+    return lines | {PLACEHOLDER_SUMMARY}
 
 
 def yaml_text(value: str) -> str:

@@ -55,6 +55,19 @@ def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
         "doesn't. Hint: Remove the line 'draft: true' to publish it."]
 
 
+def test_publishing_the_example_text_is_an_error(tmp_path):
+    project, new, _ = new_tip(tmp_path, "Walk before you run")
+    text = new.path.read_text(encoding="utf-8")
+    new.path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
+    assert [str(p) for p in check_site(project, TODAY).problems] == [
+        "content/tips/walk-before-you-run.md:3: This tip still has the example text that 'build.py new' wrote: "
+        "'Say in one short sentence how this tip…'. "
+        "Hint: Replace every example sentence with your own words before publishing."]
+    text = text.replace("draft: true\n", "").replace("Say in one short sentence how this tip helps.", "Walk first.")
+    new.path.write_text(text, encoding="utf-8")
+    assert [p.line for p in check_site(project, TODAY).problems] == [14]
+
+
 def test_next_review_follows_the_site_period(tmp_path):
     _, new, _ = new_tip(tmp_path, "Rest", {"site.yml": SITE_YML + "review_months: 6\n"}, today=dt.date(2026, 8, 31))
     assert "\nnext_review: 2027-02-28\n" in new.path.read_text(encoding="utf-8")
