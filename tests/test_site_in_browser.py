@@ -62,3 +62,28 @@ def test_every_built_page_is_valid_html(built_site):
 def test_the_html_checker_does_report_errors(tmp_path):
     (tmp_path / "bad.html").write_text("<!doctype html><html><title>x</title><p><div></p>")
     assert vnu_errors(tmp_path)
+
+
+@pytest.mark.browser
+def test_tip_prints_without_navigation_and_with_link_addresses(page, site_url, tmp_path):
+    page.goto(f"{site_url}/tips/when-to-get-help/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.site-header nav', '.share', '.toc', '.breadcrumbs', '.skip-link']
+        .map(s => document.querySelector(s)).filter(Boolean)
+        .filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)""")
+    assert hidden == []
+    booking = page.evaluate("getComputedStyle(document.querySelector('.cta a.button'), '::after').content")
+    assert "https://" in booking  # the address is printed after the link text
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    (tmp_path / "tip.pdf").write_bytes(pdf)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "tips/warm-up/", "should-i-see-someone/"])
+def test_colour_contrast_holds_in_light_and_dark_mode(page, site_url, axe_violations, scheme, path):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{site_url}/{path}")
+    contrast = [v for v in axe_violations(page) if v["id"] == "color-contrast"]
+    assert contrast == []
