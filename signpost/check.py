@@ -2,9 +2,10 @@
 
 The build's own checks come from loading the site twice: as published (so a link to a
 draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
-those, from the loaded Site: links to headings that don't exist, tips whose review is past
-or near, tips harder to read than the site's target, and published tips still holding the
-example text `build.py new` wrote. Drafts and the quiz proofs are reported as information. Nothing here reads a file the loader hasn't already read.
+those, from the loaded Site: links to headings that don't exist, tips and quizzes whose
+review is past or near, tips harder to read than the site's target, and published tips
+still holding the example text `build.py new` wrote. Drafts and the quiz proofs are
+reported as information. Nothing here reads a file the loader hasn't already read.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def check_site(project: Project, today: dt.date) -> CheckReport:
     info = []
     if site:
         found |= set(check_anchors(site))
-        found |= set(check_reviews(site.tips, today))
+        found |= set(check_reviews(site, today))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_placeholders(site.tips))
         info = describe_drafts(site) + describe_proofs(site)
@@ -127,22 +128,20 @@ def find_links(body: str, first_line: int) -> list[tuple[str, int]]:
 
 # ---- Review dates ----
 
-def check_reviews(tips, today: dt.date) -> list[Problem]:
-    """Tips past their next review date are errors; those due within SOON_DAYS are warnings."""
+def check_reviews(site: Site, today: dt.date) -> list[Problem]:
+    """Tips and quizzes past their next review date are errors; those due within SOON_DAYS are warnings."""
+    dated = [("tip", tip.source, review_line(tip), tip.next_review) for tip in site.tips]
+    dated += [("quiz", quiz.source, None, quiz.model.next_review) for quiz in site.quizzes if quiz.model.next_review]
     found = []
-    for tip in tips:
-        days = (tip.next_review - today).days
-        if days > SOON_DAYS:
-            continue
-        line = review_line(tip)
+    for kind, path, line, due in dated:
+        days = (due - today).days
         hint = ("When a clinician has reviewed it, change 'reviewed' to that date "
-                "(and 'next_review', if the tip has one).")
+                f"(and 'next_review', if the {kind} has one).")
         if days < 0:
-            found.append(problem(tip.source, line, f"This tip was due for review on {tip.next_review} "
-                                 f"({days_phrase(days)})", hint))
-        else:
-            found.append(problem(tip.source, line, f"This tip is due for review on {tip.next_review} "
-                                 f"({days_phrase(days)})", hint, severity="warning"))
+            found.append(problem(path, line, f"This {kind} was due for review on {due} ({days_phrase(days)})", hint))
+        elif days <= SOON_DAYS:
+            found.append(problem(path, line, f"This {kind} is due for review on {due} ({days_phrase(days)})", hint,
+                                 severity="warning"))
     return found
 
 

@@ -44,8 +44,9 @@ def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | Non
     slug = slugify(title)
     display = f"{content.name}/tips/{slug}.md"
     if not title.strip() or not slug:
-        problems.append(problem(f"{content.name}/tips", None, f"The title '{title}' has no letters or numbers "
-                                "to make a file name from", 'Give the tip a title in words, e.g. "Walk before you run".'))
+        problems.append(problem(f"{content.name}/tips", None,
+                                f"The title '{title}' has no letters or numbers to make a file name from",
+                                'Give the tip a title in words, e.g. "Walk before you run".'))
     else:
         problems += clash_problems(project, slug, display)
     if problems:

@@ -126,6 +126,15 @@ def test_a_review_date_from_the_site_period_points_at_reviewed(tmp_path):
         "has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one)."]
 
 
+def test_a_quiz_review_date_is_checked_too(tmp_path):
+    report = check(tmp_path, {"quiz/q.yml": QUIZ}, today=dt.date(2027, 10, 20))  # quiz: next_review 2027-11-01
+    assert [str(p) for p in report.problems] == [
+        "content/quiz/q.yml: warning: This quiz is due for review on 2027-11-01 (in 12 days). Hint: When a "
+        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the quiz has one).",
+        "content/tips/warm-up.md:6: This tip was due for review on 2027-01-10 (283 days ago). Hint: When a "
+        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one)."]
+
+
 # ---- Reading level ----
 
 @pytest.mark.parametrize("word, syllables", [
