@@ -62,7 +62,7 @@ def time_edits(tip: Path, page: Path, edits: int) -> list[float]:
     return latencies
 
 
-def time_rebuilds(project: Project, preview: Path, times: int = 3) -> list[float]:
+def time_rebuilds(project: Project, preview: Path, times: int = 2) -> list[float]:
     """How long the rebuild itself takes, called directly (no watcher)."""
     seconds = []
     for _ in range(times):
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Time the preview server's rebuild after one save.")
     parser.add_argument("content", type=Path)
     parser.add_argument("work", type=Path)
-    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--edits", type=int, default=3)
     args = parser.parse_args(argv)
     print(json.dumps(measure_preview(args.content.resolve(), args.work.resolve(), args.edits)))
     return 0

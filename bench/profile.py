@@ -33,7 +33,7 @@ def ensure_venv() -> Path:
         venv.create(VENV, with_pip=True, clear=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "-r", str(REPO / "requirements.txt"), "-r", str(REPO / "bench" / "requirements.txt")],
-                       check=True)
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         stamp.write_text(wanted)
     return python
 
@@ -45,7 +45,7 @@ def profile_build(python: Path, tips: int, seed: int) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     report = RESULTS / f"profile-{tips}.txt"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(python), "-m", "pyinstrument", "--show-all", "-r", "text", "-o", str(report),
+    subprocess.run([str(python), "-m", "pyinstrument", "-r", "text", "-p", "time=percent_of_total", "-o", str(report),
                     str(REPO / "build.py"), "build", "--content", str(content), "--out", str(out)],
                    cwd=REPO, check=True)
     return report

@@ -1,0 +1,169 @@
+"""What each candidate speed-up would buy, measured in CPU seconds on one corpus.
+
+    python bench/levers.py [--tips 1000]      # prints a table, writes bench/results/levers.json
+
+Measures the pieces of a build the profile points at, next to a cheaper way of doing the
+same work: front matter with PyYAML's C parser, Markdown without smartypants, related tips
+from a tag index, a Markdown cache lookup, and Markdown across both cores. Nothing in
+signpost/ is changed; the alternatives here are sketches that produce the same results
+(checked where it matters), to put numbers on the levers.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import heapq
+import json
+import multiprocessing
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import markdown  # noqa: E402
+import yaml  # noqa: E402
+
+from corpus import DEFAULT_SEED, write_corpus  # noqa: E402
+from signpost import yamlfile  # noqa: E402
+from signpost.pipeline import Project, load_site  # noqa: E402
+from signpost.render import related_tips  # noqa: E402
+
+EXTENSIONS = ["toc", "tables", "sane_lists", "smarty"]
+
+
+def cpu(work) -> tuple[float, object]:
+    """CPU seconds of this process spent in work(), and its result."""
+    started = time.process_time()
+    result = work()
+    return time.process_time() - started, result
+
+
+def front_matters(content: Path) -> list[str]:
+    """The YAML between the --- lines of every tip."""
+    return [file.read_text(encoding="utf-8").split("---\n", 2)[1] for file in sorted((content / "tips").glob("*.md"))]
+
+
+def bodies(content: Path) -> list[str]:
+    return [file.read_text(encoding="utf-8").split("---\n", 2)[2] for file in sorted((content / "tips").glob("*.md"))]
+
+
+def c_line_loader():
+    """Signpost's line-aware loader rebuilt on PyYAML's libyaml parser (CSafeLoader)."""
+    class CLineLoader(yaml.CSafeLoader):
+        def __init__(self, stream, path="", first_line=1):
+            super().__init__(stream)
+            self.path, self.first_line, self.problems = path, first_line, []
+        file_line = yamlfile._LineLoader.file_line
+        construct_mapping = yamlfile._LineLoader.construct_mapping
+        construct_sequence = yamlfile._LineLoader.construct_sequence
+    CLineLoader.yaml_implicit_resolvers = yamlfile._Loader.yaml_implicit_resolvers
+    CLineLoader.add_constructor("tag:yaml.org,2002:map", CLineLoader.construct_mapping)
+    CLineLoader.add_constructor("tag:yaml.org,2002:seq", CLineLoader.construct_sequence)
+    return CLineLoader
+
+
+def lever_yaml(content: Path) -> dict:
+    """Front matter: today's pure-Python loader against the same constructors on libyaml."""
+    texts = front_matters(content)
+    now, expected = cpu(lambda: [yamlfile.load_yaml(t, "x", 2)[0] for t in texts])
+    loader = c_line_loader()
+    faster, found = cpu(lambda: [loader(t, "x", 2).get_single_data() for t in texts])
+    same = all(dict(a) == dict(b) and a.key_lines == b.key_lines for a, b in zip(expected, found))
+    return {"now": now, "lever": faster, "same_result": same}
+
+
+def lever_markdown(content: Path) -> dict:
+    """Markdown: the same extensions, with and without smarty (curly quotes and dashes)."""
+    texts = bodies(content)
+
+    def convert_all(extensions):
+        md = markdown.Markdown(extensions=extensions, output_format="html")
+        return [md.reset().convert(t) for t in texts]
+    now, _ = cpu(lambda: convert_all(EXTENSIONS))
+    faster, _ = cpu(lambda: convert_all([e for e in EXTENSIONS if e != "smarty"]))
+    return {"now": now, "lever": faster, "note": "without smarty (output differs: straight quotes)"}
+
+
+def related_by_tag_index(tips, limit: int = 3) -> dict:
+    """Related tips from a tag → tips index: only tips sharing a tag are ever looked at."""
+    by_tag: dict[str, list[int]] = {}
+    for index, tip in enumerate(tips):
+        for name in set(tip.tags):
+            by_tag.setdefault(name, []).append(index)
+    related = {}
+    for index, tip in enumerate(tips):
+        shared = Counter()
+        for name in set(tip.tags):
+            shared.update(by_tag[name])
+        shared.pop(index, None)
+        best = heapq.nsmallest(limit, shared.items(),
+                               key=lambda pair: (-pair[1], tips[pair[0]].order, tips[pair[0]].title))
+        related[tip.slug] = [tips[i] for i, _ in best]
+    return related
+
+
+def lever_related(site) -> dict:
+    """Related tips: today's all-pairs comparison against a tag index (same answers checked)."""
+    tips = site.tips
+    now, expected = cpu(lambda: {tip.slug: related_tips(tip, tips) for tip in tips})
+    faster, found = cpu(lambda: related_by_tag_index(tips))
+    return {"now": now, "lever": faster, "same_result": expected == found}
+
+
+def lever_cache(content: Path) -> dict:
+    """A warm build's Markdown: hashing every body to look it up, against converting it."""
+    texts = bodies(content)
+    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    now, rendered = cpu(lambda: {hashlib.sha256(t.encode()).hexdigest(): md.reset().convert(t) for t in texts})
+    faster, _ = cpu(lambda: [rendered[hashlib.sha256(t.encode()).hexdigest()] for t in texts])
+    return {"now": now, "lever": faster, "note": "cache hit for every body"}
+
+
+def convert_chunk(texts: list[str]) -> list[str]:
+    """One worker's share of the Markdown (a module-level function, so workers can import it)."""
+    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return [md.reset().convert(t) for t in texts]
+
+
+def lever_parallel(content: Path, workers: int = 2) -> dict:
+    """Markdown on every core: wall seconds with one process against a pool of `workers`."""
+    texts = bodies(content)
+    started = time.perf_counter()
+    convert_chunk(texts)
+    now = time.perf_counter() - started
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunks = [texts[i::workers] for i in range(workers)]
+        pool.map(convert_chunk, chunks)
+    return {"now": now, "lever": time.perf_counter() - started, "unit": "wall seconds", "workers": workers}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Measure candidate speed-ups on one corpus.")
+    parser.add_argument("--tips", type=int, default=1000)
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "levers.json")
+    args = parser.parse_args(argv)
+    content = write_corpus(args.tips, REPO / "bench" / "out" / f"levers-corpus-{args.tips}", DEFAULT_SEED) / "content"
+    site, _ = load_site(Project.at(REPO, content))
+    results = {"tips": args.tips, "front matter (libyaml)": lever_yaml(content),
+               "markdown (no smarty)": lever_markdown(content), "related tips (tag index)": lever_related(site),
+               "markdown cache (all hits)": lever_cache(content), "markdown on 2 cores": lever_parallel(content)}
+    print(f"| lever at {args.tips:,} tips | now s | with lever s | speed-up | note |\n|---|---|---|---|---|")
+    for name, r in results.items():
+        if isinstance(r, dict):
+            note = r.get("note", "") or ("same result" if r.get("same_result") else "")
+            if r.get("same_result") is False:
+                note = "RESULTS DIFFER"
+            print(f"| {name} | {r['now']:.2f} | {r['lever']:.3f} | {r['now'] / max(r['lever'], 1e-9):.1f}× | "
+                  f"{note}{' (' + r['unit'] + ')' if 'unit' in r else ''} |")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
