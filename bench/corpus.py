@@ -103,18 +103,21 @@ def sentence(rng: random.Random) -> str:
     return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}{' ' + tail if tail else ''}."
 
 
+def emphasise(rng: random.Random, text: str) -> str:
+    """Now and then make a sentence's first two words strong, or its last word emphasised."""
+    roll, words = rng.random(), text[:-1].split(" ")
+    if roll < 0.12:
+        return f"**{words[0]} {words[1]}** {' '.join(words[2:])}."
+    if roll < 0.22:
+        return f"{' '.join(words[:-1])} *{words[-1]}*."
+    return text
+
+
 def paragraph(rng: random.Random, words: int, links: list[tuple[str, str]]) -> str:
     """Sentences up to about `words` words, with emphasis and maybe one link to another tip."""
     parts, used = [], 0
     while used < words:
-        text = sentence(rng)
-        roll = rng.random()
-        if roll < 0.12:
-            first, rest = text.split(" ", 1)
-            text = f"**{first} {rest.split(' ', 1)[0]}** {rest.split(' ', 1)[1]}"
-        elif roll < 0.22:
-            text = text[:-1].rsplit(" ", 1)
-            text = f"{text[0]} *{text[1]}*."
+        text = emphasise(rng, sentence(rng))
         parts.append(text)
         used += len(text.split())
     if links:

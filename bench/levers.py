@@ -1,6 +1,7 @@
 """What each candidate speed-up would buy, measured in CPU seconds on one corpus.
 
     python bench/levers.py [--tips 1000]      # prints a table, writes bench/results/levers.json
+    bench/.peers/profile-venv/bin/python bench/levers.py   # also markdown-it-py (after bench/profile.py)
 
 Measures the pieces of a build the profile points at, next to a cheaper way of doing the
 same work: front matter with PyYAML's C parser, Markdown without smartypants, related tips
@@ -88,6 +89,22 @@ def lever_markdown(content: Path) -> dict:
     return {"now": now, "lever": faster, "note": "without smarty (output differs: straight quotes)"}
 
 
+def lever_markdown_it(content: Path) -> dict:
+    """Markdown: Python-Markdown against markdown-it-py with tables and typographer.
+
+    Skipped unless markdown-it-py is installed, as it is in bench/.peers/profile-venv."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        return {"skipped": "markdown-it-py is not installed in this Python"}
+    texts = bodies(content)
+    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    now, _ = cpu(lambda: [md.reset().convert(t) for t in texts])
+    parser = MarkdownIt("commonmark", {"typographer": True}).enable(["table", "replacements", "smartquotes"])
+    faster, _ = cpu(lambda: [parser.render(t) for t in texts])
+    return {"now": now, "lever": faster, "note": "markdown-it-py: a different parser, output differs in details"}
+
+
 def related_by_tag_index(tips, limit: int = 3) -> dict:
     """Related tips from a tag → tips index: only tips sharing a tag are ever looked at."""
     by_tag: dict[str, list[int]] = {}
@@ -150,11 +167,14 @@ def main(argv=None) -> int:
     content = write_corpus(args.tips, REPO / "bench" / "out" / f"levers-corpus-{args.tips}", DEFAULT_SEED) / "content"
     site, _ = load_site(Project.at(REPO, content))
     results = {"tips": args.tips, "front matter (libyaml)": lever_yaml(content),
-               "markdown (no smarty)": lever_markdown(content), "related tips (tag index)": lever_related(site),
+               "markdown (no smarty)": lever_markdown(content), "markdown-it-py": lever_markdown_it(content),
+               "related tips (tag index)": lever_related(site),
                "markdown cache (all hits)": lever_cache(content), "markdown on 2 cores": lever_parallel(content)}
     print(f"| lever at {args.tips:,} tips | now s | with lever s | speed-up | note |\n|---|---|---|---|---|")
     for name, r in results.items():
-        if isinstance(r, dict):
+        if isinstance(r, dict) and "skipped" in r:
+            print(f"| {name} | | | | skipped: {r['skipped']} |")
+        elif isinstance(r, dict):
             note = r.get("note", "") or ("same result" if r.get("same_result") else "")
             if r.get("same_result") is False:
                 note = "RESULTS DIFFER"

@@ -94,18 +94,18 @@ def fmt(value, spec: str = ".2f") -> str:
 
 def table(report: dict) -> str:
     """The results as Markdown tables."""
-    lines = ["| tips | pages | build s (min–max) | CPU s | ms/page | peak MB | output KB/page | "
-             "read floor s | naive loop s |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| tips | pages | build s (min–max) | CPU s | CPU ms/page | peak MB | peak KB/page | output KB/page "
+             "| read floor s | naive loop s |", "|---|---|---|---|---|---|---|---|---|---|"]
     for size in report["sizes"]:
         s, floors = size["signpost"], size["floors"]
         if "error" in s:
             lines.append(f"| {size['tips']} | build failed: {s['error'][:200]} |")
             continue
-        lines.append(
-            f"| {size['tips']:,} | {s['pages']:,} | {s['seconds']:.2f} ({s['seconds_min']:.2f}–{s['seconds_max']:.2f}) "
-            f"| {s['cpu_seconds']:.2f} | {s['ms_per_page']:.1f} | {s['max_rss_mb']:.0f} "
-            f"| {s['output_kb_per_page']:.1f} | {fmt(floors['read'].get('seconds'))} "
-            f"| {fmt(floors['naive'].get('seconds'))} |")
+        spread = f"{s['seconds']:.2f} ({s['seconds_min']:.2f}–{s['seconds_max']:.2f})"
+        memory = f"{s['max_rss_mb']:.0f} | {1024 * s['max_rss_mb'] / s['pages']:.0f}"
+        lines.append(f"| {size['tips']:,} | {s['pages']:,} | {spread} | {s['cpu_seconds']:.2f} "
+                     f"| {s['cpu_ms_per_page']:.1f} | {memory} | {s['output_kb_per_page']:.1f} "
+                     f"| {fmt(floors['read'].get('seconds'))} | {fmt(floors['naive'].get('seconds'))} |")
     growth = report["growth"]
     for name, key in (("time (CPU ms per extra page)", "cpu_ms"), ("memory (KB per extra page)", "rss_kb")):
         steps = ", ".join(f"{g['from']:,}→{g['to']:,}: {g['per_page']:.1f}" for g in growth[key])
