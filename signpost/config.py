@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .content import read_text_file
 from .model import SiteConfig
 from .problems import problem
 from .yamlfile import YamlMap, check_keys, load_yaml, read_int, read_text
@@ -16,7 +17,10 @@ def load_config(path: Path, display_path: str, base_url_override: str | None = N
     if not path.is_file():
         return None, [problem(display_path, None, "The site settings file is missing.",
                               "Create content/site.yml; see EDITING.md for an example.")]
-    data, problems = load_yaml(path.read_text(encoding="utf-8"), display_path)
+    text, problems = read_text_file(path, display_path)  # not read_text: a non-UTF-8 file must be a problem
+    if text is None:
+        return None, problems
+    data, problems = load_yaml(text, display_path)
     if data is None and not problems:
         problems.append(problem(display_path, 1, "The site settings file is empty."))
     if problems:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,11 +60,23 @@ def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+def outside_problem(file: Path, content_dir: Path, display: str) -> Problem | None:
+    """Only ordinary files inside the content folder are read: a link out of it could publish any file."""
+    real = os.path.realpath(file)  # unlike Path.resolve, never raises on a link loop
+    if os.path.commonpath([real, os.path.realpath(content_dir)]) != os.path.realpath(content_dir):
+        return problem(display, None, "This file is a link to a file outside the content folder",
+                       "Copy the file into the content folder instead of linking to it.")
+    if os.path.exists(real) and not os.path.isfile(real):
+        return problem(display, None, "This is not an ordinary file", "Replace it with a saved file.")
+    return None
+
+
 def slug_problem(display: str, stem: str) -> Problem | None:
     """File names become web addresses, so they must be lowercase words joined by hyphens."""
     if SLUG.match(stem):
         return None
-    better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-tip"
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # café → cafe
+    better = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "my-tip"
     return problem(display, None, f"The file name '{stem}' can't be used as a web address",
                    f"Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
 
@@ -71,9 +85,9 @@ def read_document(file: Path, content_dir: Path) -> tuple[Document | None, list[
     """Read one Markdown file and split off its front matter."""
     rel = file.relative_to(content_dir).as_posix()
     display = f"{content_dir.name}/{rel}"
-    bad_name = slug_problem(display, file.stem)
-    if bad_name:
-        return None, [bad_name]
+    bad_file = slug_problem(display, file.stem) or outside_problem(file, content_dir, display)
+    if bad_file:
+        return None, [bad_file]
     text, problems = read_text_file(file, display)
     if text is None:
         return None, problems

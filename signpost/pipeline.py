@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import (MarkdownRenderer, count_words, read_document, read_page, read_text_file, read_tip,
-                      slug_problem)
+from .content import (MarkdownRenderer, count_words, outside_problem, read_document, read_page, read_text_file,
+                      read_tip, slug_problem)
 from .model import QuizPage, Site, Tag
-from .problems import BuildFailed, Problem, errors_in
+from .problems import BuildFailed, Problem, errors_in, problem
 from .render import render_site
 from .write import write_site
 
@@ -67,7 +67,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         return None, problems
     quiz_files = sorted((content / "quiz").glob("*.yml"))
     link_targets = find_link_targets(docs, quiz_files, content, drafts)
-    images = read_images(content)
+    images, image_problems = read_images(content)
+    problems += image_problems
     renderer = MarkdownRenderer(config.base_path, link_targets, set(images))
     tips, pages = [], []
     for doc in docs:
@@ -122,11 +123,31 @@ def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str
     return targets
 
 
-def read_images(content: Path) -> dict[str, bytes]:
-    """Pictures under content/images/, copied to the site as they are."""
+def read_images(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """Pictures under content/images/, copied to the site as they are; links out of the folder refused."""
     folder = content / "images"
-    return {f.relative_to(content).as_posix(): f.read_bytes()
-            for f in sorted(folder.rglob("*")) if f.is_file()} if folder.is_dir() else {}
+    images, problems = {}, []
+    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if file.is_dir() and not file.is_symlink():
+            continue
+        rel = file.relative_to(content).as_posix()
+        data, refused = read_image(file, content, f"{content.name}/{rel}")
+        if refused:
+            problems.append(refused)
+        else:
+            images[rel] = data
+    return images, problems
+
+
+def read_image(file: Path, content: Path, display: str) -> tuple[bytes | None, Problem | None]:
+    """One picture's bytes, or the reason it can't be used."""
+    refused = outside_problem(file, content, display)
+    if refused:
+        return None, refused
+    try:
+        return file.read_bytes(), None
+    except OSError as error:
+        return None, problem(display, None, f"This file could not be read: {error.strerror}")
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:
@@ -151,7 +172,7 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], config) -> tuple[lis
     quizzes, problems = [], []
     for file in files:
         display = f"{content.name}/{file.relative_to(content).as_posix()}"
-        bad_name = slug_problem(display, file.stem)
+        bad_name = slug_problem(display, file.stem) or outside_problem(file, content, display)
         text, more = read_text_file(file, display)
         problems += [bad_name] if bad_name else more
         if text is None or bad_name:

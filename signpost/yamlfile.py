@@ -132,9 +132,19 @@ def _yaml_error_problem(error: yaml.YAMLError, path: str, first_line: int) -> Pr
     return problem(path, line, f"This YAML could not be read: {what}", hint)
 
 
+def _reader_error_problem(error, text: str, path: str, first_line: int) -> Problem:
+    """A control character YAML refuses (often pasted from another program), with its line."""
+    line = text.count("\n", 0, error.position) + first_line
+    return problem(path, line, f"This YAML contains an invisible character (U+{error.character:04X}) "
+                   "that isn't allowed", "Delete it: retype the line, or paste it again as plain text.")
+
+
 def load_yaml(text: str, path, first_line: int = 1):
     """Parse one YAML document; return (data, problems). data is None when unreadable."""
-    loader = _LineLoader(text, str(path), first_line)
+    try:
+        loader = _LineLoader(text, str(path), first_line)  # reads the text at once: may refuse a character
+    except yaml.reader.ReaderError as error:
+        return None, [_reader_error_problem(error, text, str(path), first_line)]
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
@@ -153,7 +163,7 @@ _YES_NO = {"yes", "no", "on", "off", "y", "n"}
 
 def suggest(word: str, choices) -> str:
     """'Did you mean …?' for a near miss, or ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"Did you mean '{close[0]}'?" if close else ""
 
 

@@ -63,3 +63,11 @@ def test_readers_collect_problems_with_hints():
 def test_impossible_date_is_a_problem_not_a_crash():
     data, problems = load_yaml("date: 2026-02-30\n", "t.md")
     assert data is None and problems[0].message == "This YAML could not be read: day is out of range for month."
+
+
+def test_a_control_character_is_a_problem_not_a_crash():
+    # Found by tests/test_fuzz.py: PyYAML refuses such characters before parsing starts.
+    data, problems = load_yaml("title: A\nsummary: B\x1f\n", "t.md", first_line=2)
+    assert data is None and messages(problems) == [
+        "t.md:3: This YAML contains an invisible character (U+001F) that isn't allowed. "
+        "Hint: Delete it: retype the line, or paste it again as plain text."]

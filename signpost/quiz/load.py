@@ -13,6 +13,7 @@ from pathlib import PurePath
 import markdown
 
 from ..problems import Problem, problem
+from ..sanitize import clean_html, removed_parts
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue,
@@ -70,8 +71,9 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         rules=tuple(rules),
         outcomes=tuple(outcomes),
         summary=read_text(data, "summary", path, problems),
-        intro_html=render_markdown(read_text(data, "intro", path, problems)),
-        safety_net_html=render_markdown(read_text(data, "safety_net", path, problems)),
+        intro_html=render_markdown(read_text(data, "intro", path, problems), path, data.line_of("intro"), problems),
+        safety_net_html=render_markdown(read_text(data, "safety_net", path, problems), path,
+                                        data.line_of("safety_net"), problems),
         flags=flags,
         reviewed=read_date(data, "reviewed", path, problems, required=True),
         next_review=read_date(data, "next_review", path, problems, required=True),
@@ -82,9 +84,15 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
     return (None if any(p.severity == "error" for p in problems) else quiz), problems
 
 
-def render_markdown(text: str) -> str:
-    """Markdown → HTML for quiz bodies (trusted: written by the clinic's editors)."""
-    return markdown.markdown(text) if text else ""
+def render_markdown(text: str, path, line, problems) -> str:
+    """Markdown → HTML for quiz bodies; raw HTML passes the same allow-list as tips, with a warning."""
+    html = markdown.markdown(text) if text else ""
+    removed = removed_parts(html)
+    if removed:
+        problems.append(problem(path, line, f"Some HTML was removed because it isn't allowed here: "
+                                f"{', '.join(removed)}", "Write the content in Markdown instead of HTML.",
+                                severity="warning"))
+    return clean_html(html)
 
 
 def read_maps(data: YamlMap, key: str, path, problems, required=False) -> list[YamlMap]:
@@ -192,9 +200,9 @@ def read_questions(data: YamlMap, path, problems, flags) -> list[Question]:
         problems.append(problem(path, data.line_of("questions"), "The quiz has no questions"))
     questions = [read_question(m, path, problems, flags) for m in maps]
     check_unique(questions, "question", path, problems)
-    score_ids = set()
-    for m in read_maps(data, "scores", path, [], required=False):
-        score_ids.add(m.get("id"))
+    # Ids as read_id reads them (text), skipping blank ones: those are reported with the score itself.
+    score_ids = {str(m["id"]) for m in read_maps(data, "scores", path, [], required=False)
+                 if isinstance(m.get("id"), (str, int, float))}
     for q, m in zip(questions, maps):
         for name in q.scores:
             if name not in score_ids:
@@ -470,7 +478,7 @@ def read_outcome(data: YamlMap, path, problems, tip_slugs) -> Outcome:
                                     "Use a tip's file name from content/tips/ without '.md'."))
     body = read_text(data, "body", path, problems)
     outcome = Outcome(
-        id=oid, urgency=urgency, line=data.line, body=body, body_html=render_markdown(body),
+        id=oid, urgency=urgency, line=data.line, body=body, body_html=render_markdown(body, path, data.line_of("body"), problems),
         title=read_text(data, "title", path, problems, required=True, where=f" from outcome '{oid}'"),
         how_soon=read_text(data, "how_soon", path, problems),
         next_steps=read_text_list(data, "next_steps", path, problems),

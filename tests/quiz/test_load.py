@@ -165,3 +165,22 @@ def test_a_lone_file_can_skip_the_tip_check():
     quiz, problems = load_quiz(BASE.replace("tips: [rest]", "tips: [anything]"), "x.yml", None)
     assert quiz is not None and problems == []
     assert quiz.slug == "x"
+
+
+def test_a_score_without_an_id_is_reported_not_a_crash():
+    # Found by tests/test_fuzz.py: an empty score id used to crash the "did you mean" for unknown scores.
+    quiz, problems = load_text(BASE.replace("  - id: total\n", "  - id:\n").replace("scores: [total]", "scores: [totl]"))
+    assert quiz is None
+    assert "content/quiz/test.yml:19: Unknown score 'totl' in question 'pain'. " \
+        "Hint: Declare it under 'scores:' at the top." in messages(problems)
+
+
+def test_html_in_quiz_markdown_is_cleaned_with_a_warning():
+    text = BASE.replace("title: Test quiz", "title: Test quiz\nintro: \"<img src=x onerror=alert(1)> "
+                        "[Go](javascript:alert(2)) <script>alert(3)</script>\"")
+    quiz, problems = load_text(text)
+    assert messages(problems) == [
+        "content/quiz/test.yml:2: warning: Some HTML was removed because it isn't allowed here: <script>, "
+        "a 'javascript:' link, the onerror attribute. Hint: Write the content in Markdown instead of HTML."]
+    assert "onerror" not in quiz.intro_html and "javascript:" not in quiz.intro_html
+    assert "<script>" not in quiz.intro_html
