@@ -28,6 +28,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
             "reviewed_by"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
+MAX_TEXT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]
         raw = file.read_bytes()
     except OSError as error:
         return None, [problem(display, None, f"This file could not be read: {error.strerror}")]
+    if len(raw) > MAX_TEXT_BYTES:  # hundreds of times a real tip; would take minutes and bloat every page
+        return None, [problem(display, None, f"This file is {len(raw) / 1e6:.1f} MB, too big for a text file "
+                              f"(the limit is {MAX_TEXT_BYTES // 1_000_000} MB)",
+                              "Check nothing was pasted in by mistake; pictures go in content/images/.")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -48,8 +48,9 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
     """Read and check one quiz file; tip_slugs=None skips the tip-link check (e.g. a lone file)."""
     path = display_path
     data, problems = load_yaml(text, path)
-    if data is None:
-        return None, problems
+    if data is None:  # an empty file must not make the quiz silently vanish from the site
+        return None, problems or [problem(path, 1, "The quiz file is empty", "Start with 'title: …', then "
+                                          "'questions:', 'rules:' and 'outcomes:'.")]
     if not isinstance(data, YamlMap):
         return None, problems + [problem(path, 1, "A quiz file must be a set of 'key: value' lines",
                                          "Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'.")]

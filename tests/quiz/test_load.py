@@ -184,3 +184,10 @@ def test_html_in_quiz_markdown_is_cleaned_with_a_warning():
         "a 'javascript:' link, the onerror attribute. Hint: Write the content in Markdown instead of HTML."]
     assert "onerror" not in quiz.intro_html and "javascript:" not in quiz.intro_html
     assert "<script>" not in quiz.intro_html
+
+
+def test_an_empty_quiz_file_is_a_problem_not_silently_dropped():
+    # Found by tests/test_robustness_nasty.py: the quiz used to vanish from the site without a word.
+    assert messages(load_text("# to do\n")[1]) == [
+        "content/quiz/test.yml:1: The quiz file is empty. "
+        "Hint: Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'."]
