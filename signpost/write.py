@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from .problems import BuildFailed, Problem, problem
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 
@@ -37,6 +40,25 @@ def write_files(files: dict[str, bytes], folder: Path) -> None:
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Write the site into `out`; a disk that is full or read-only is a problem, not a traceback."""
+    try:
+        swap_in(files, out)
+    except OSError as error:
+        raise BuildFailed([write_problem(out, error)]) from error
+
+
+def write_problem(out: Path, error: OSError) -> Problem:
+    """What went wrong while writing, in plain words."""
+    hints = {errno.ENOSPC: "Free some disk space, then build again.",
+             errno.EDQUOT: "Free some disk space, then build again.",
+             errno.EACCES: f"Check that you are allowed to write to {out.parent}.",
+             errno.EPERM: f"Check that you are allowed to write to {out.parent}.",
+             errno.EROFS: "The disk is read-only; build to another folder with --out."}
+    return problem(out, None, f"Could not write the site here: {error.strerror or error}",
+                   hints.get(error.errno, ""))
+
+
+def swap_in(files: dict[str, bytes], out: Path) -> None:
     """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -46,14 +68,19 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         write_files(files, staging)
         staging.chmod(0o755)
         if out.exists() and _exchange(staging, out):
-            shutil.rmtree(staging)  # now holds the previous site
+            # Now holds the previous site; the new one is live, so a failure here is not the build's.
+            shutil.rmtree(staging, ignore_errors=True)
             return
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
             old.rmdir()
             out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old)
+            try:
+                staging.rename(out)
+            except OSError:
+                old.rename(out)  # put the old site back
+                raise
+            shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(out)
     except BaseException:

@@ -1,0 +1,219 @@
+"""Crashes leave nothing half-done: a build killed at any moment leaves the old site or the new one,
+and a disk that fails while writing leaves the old site and says so in plain words."""
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from signpost.pipeline import Project, build, load_site
+from signpost.problems import BuildFailed
+from signpost.render import render_site
+from signpost.write import write_site
+from tests.sitekit import ROOT, make_content, tip
+
+FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+WRITE_KILLS = 400 if FUZZ else 48      # SIGKILLs while write_site runs in a forked child
+BUILD_KILLS = 20 if FUZZ else 2        # SIGKILLs of a whole `build.py` process while it writes
+TIPS = 300                             # enough files that writing takes a while
+# Runs build.py, saying "writing" on stdout just before the write phase starts.
+ANNOUNCING_BUILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import build, signpost.pipeline as pipeline
+original = pipeline.write_site
+def announce_then_write(files, out):
+    print("writing", flush=True)
+    original(files, out)
+pipeline.write_site = announce_then_write
+sys.exit(build.main(sys.argv[2:]))
+"""
+
+
+def corpus(version: str) -> dict[str, str]:
+    """TIPS tips; each version words them differently, so every page differs."""
+    return {f"tips/tip-{n:03d}.md": tip(title=f"Tip {n} ({version})", summary=f"Version {version}.",
+                                        body=f"## Part\n\n{f'Walk and stretch, {version}. ' * 150}\n")
+            for n in range(TIPS)}
+
+
+def render(content: Path) -> dict[str, bytes]:
+    site, problems = load_site(Project.at(ROOT, content))
+    assert site is not None, problems
+    return render_site(site, ROOT / "templates")
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (bytes) and folder (None) under `folder`."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def expected_tree(files: dict[str, bytes]) -> dict[str, bytes | None]:
+    """What write_site should leave: the files and the folders that hold them."""
+    tree: dict[str, bytes | None] = dict(files)
+    for rel in files:
+        parts = rel.split("/")[:-1]
+        tree.update({"/".join(parts[:i]): None for i in range(1, len(parts) + 1)})
+    return tree
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name and p.name.startswith(f".{out.name}."))
+
+
+def which_site(out: Path, sites: dict[str, dict]) -> str:
+    """'a' or 'b': which whole site `out` holds; fails on anything else."""
+    now = snapshot(out)
+    match = [name for name, tree in sites.items() if now == tree]
+    assert match, f"{out} is a mix: {len(now)} entries, neither the old site nor the new"
+    return match[0]
+
+
+def write_in_child(files: dict[str, bytes], out: Path) -> int:
+    """Fork a child that writes the site and exits; returns its pid."""
+    pid = os.fork()
+    if pid == 0:  # the child: write, then leave without running pytest's cleanup
+        try:
+            write_site(files, out)
+        finally:
+            os._exit(0)
+    return pid
+
+
+def time_a_write(files, out: Path) -> float:
+    started = time.perf_counter()
+    os.waitpid(write_in_child(files, out), 0)
+    return time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
+    """Content folders for two versions of a big site, and each version's output, rendered once."""
+    root = tmp_path_factory.mktemp("crash")
+    contents = {name: make_content(root / name, corpus(name)) for name in "ab"}
+    return contents, {name: render(folder) for name, folder in contents.items()}
+
+
+def test_killing_the_write_at_random_moments_leaves_the_old_site_or_the_new(tmp_path, two_sites):
+    _, rendered = two_sites
+    sites = {name: expected_tree(files) for name, files in rendered.items()}
+    out = tmp_path / "dist"
+    write_site(rendered["a"], out)
+    duration = max(time_a_write(rendered["b"], out), time_a_write(rendered["a"], out))
+    rng = random.Random(7)
+    seen = {"old": 0, "new": 0}
+    for _ in range(WRITE_KILLS):
+        before = which_site(out, sites)
+        target = "b" if before == "a" else "a"
+        pid = write_in_child(rendered[target], out)
+        time.sleep(rng.uniform(0, duration * 1.2))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        after = which_site(out, sites)
+        seen["new" if after == target else "old"] += 1
+        assert set(leftovers(out)) <= {p for p in leftovers(out) if p.endswith(".tmp")}
+    write_site(rendered["a"], out)
+    assert which_site(out, sites) == "a" and leftovers(out) == []
+    print(f"\n{WRITE_KILLS} kills during a {duration:.2f} s write: old site {seen['old']}, new site {seen['new']}")
+
+
+def test_killing_the_build_command_while_it_writes(tmp_path, two_sites):
+    contents, rendered = two_sites
+    sites = {name: expected_tree(files) for name, files in rendered.items()}
+    out = tmp_path / "dist"
+    write_site(rendered["a"], out)
+    rng = random.Random(11)
+    for _ in range(BUILD_KILLS):
+        target = "b" if which_site(out, sites) == "a" else "a"
+        child = subprocess.Popen([sys.executable, "-c", ANNOUNCING_BUILD, str(ROOT), "build", "--content",
+                                  str(contents[target]), "--out", str(out)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert child.stdout.readline() == "writing\n"
+            time.sleep(rng.uniform(0, 0.3))
+        finally:
+            child.kill()
+            child.wait()
+            child.stdout.close()
+        which_site(out, sites)
+    build(Project.at(ROOT, contents["b"]), out)
+    assert which_site(out, sites) == "b" and leftovers(out) == []  # the next build cleaned up
+
+
+# ---- A failure while writing ----
+
+def fail_after(count: int, error: OSError):
+    """A Path.write_bytes that writes `count` files, then fails like a full or read-only disk."""
+    real = Path.write_bytes
+    calls = []
+
+    def write_bytes(self, data):
+        calls.append(self)
+        if len(calls) > count:
+            raise error
+        return real(self, data)
+    return write_bytes
+
+
+@pytest.mark.parametrize("error, message", [
+    (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+     "Could not write the site here: No space left on device. Hint: Free some disk space, then build again."),
+    (PermissionError(errno.EACCES, os.strerror(errno.EACCES)),
+     "Could not write the site here: Permission denied. Hint: Check that you are allowed to write to {parent}."),
+    (OSError(errno.EROFS, os.strerror(errno.EROFS)),
+     "Could not write the site here: Read-only file system. "
+     "Hint: The disk is read-only; build to another folder with --out."),
+])
+def test_a_failing_disk_leaves_the_old_site_and_says_what_happened(tmp_path, monkeypatch, error, message):
+    out = tmp_path / "dist"
+    old = {"index.html": b"old", "tips/a/index.html": b"old a"}
+    write_site(old, out)
+    monkeypatch.setattr(Path, "write_bytes", fail_after(1, error))
+    with pytest.raises(BuildFailed) as failure:
+        write_site({"index.html": b"new", "tips/a/index.html": b"new a", "tips/b/index.html": b"new b"}, out)
+    assert [str(p) for p in failure.value.problems] == [f"{out}: " + message.format(parent=tmp_path)]
+    assert snapshot(out) == expected_tree(old) and leftovers(out) == []
+
+
+def test_a_folder_that_cannot_be_created_leaves_the_old_site(tmp_path, monkeypatch):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"old"}, out)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    monkeypatch.setattr("tempfile.mkdtemp", refuse)  # as a read-only parent folder would
+    with pytest.raises(BuildFailed) as failure:
+        write_site({"index.html": b"new"}, out)
+    assert failure.value.problems[0].message == "Could not write the site here: Permission denied."
+    assert snapshot(out) == {"index.html": b"old"}
+
+
+def test_a_file_that_cannot_be_created_leaves_the_old_site(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"old"}, out)
+    with pytest.raises(BuildFailed) as failure:
+        write_site({"tips": b"a file", "tips/a/index.html": b"needs tips/ to be a folder"}, out)
+    assert failure.value.problems[0].message == "Could not write the site here: Not a directory."
+    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
+
+
+def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "dist"
+    script = ("import errno, os, sys, pathlib\nsys.path.insert(0, sys.argv[1])\nimport build\n"
+              "def full(self, data): raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n"
+              "pathlib.Path.write_bytes = full\nsys.exit(build.main(sys.argv[2:]))\n")
+    result = subprocess.run([sys.executable, "-c", script, str(ROOT), "--content", str(content), "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{out}: Could not write the site here: No space left on device. Hint: Free some disk space, then build again.",
+        f"Build failed: 1 problem to fix. The published site in {out} was not changed."]
+    assert not out.exists() and leftovers(out) == []
