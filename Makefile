@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build check bench bench-peers clean
+.PHONY: serve test build check bench bench-peers clean fuzz
 
 serve: $(VENV)/.installed
 	$(PY) build.py serve
@@ -18,6 +18,11 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed node_modules/.installed
 	./scripts/ensure-system-tools.sh
 	$(PY) -m pytest
+
+# The long variants of the robustness tests: many more generated inputs, kill points and saves.
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -s -p no:cacheprovider --hypothesis-show-statistics \
+		tests/test_fuzz.py tests/test_crash.py tests/test_serve.py
 
 # Benchmarks (see "Benchmark" in README.md): Signpost alone, then against the peers.
 bench: $(VENV)/.installed

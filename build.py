@@ -20,6 +20,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
+    serve.add_argument("--host", help="listen on this address, e.g. 0.0.0.0: others on your network can then "
+                       "see the preview (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--preview-dir", type=Path, help="where the preview is built (default: .preview/)")
     check = commands.add_parser("check", help="find broken links, overdue reviews and hard-to-read tips")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: for other tools")
     check.add_argument("--content", type=Path, default=ROOT / "content")
@@ -88,7 +91,7 @@ def main(argv: list[str]) -> int:
         return run_build(args)
     if args.command == "serve":
         from signpost.serve import serve
-        return serve(ROOT, args.content, args.port)
+        return serve(ROOT, args.content, args.port, host=args.host, preview=args.preview_dir)
     if args.command == "check":
         return run_check(args)
     if args.command == "new":

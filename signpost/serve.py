@@ -6,6 +6,7 @@ keeps the last published site), with drafts shown and the reload connection allo
 from __future__ import annotations
 
 import html
+import ipaddress
 import os
 import sys
 import threading
@@ -13,8 +14,9 @@ import time
 from pathlib import Path
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
+from tornado.web import HTTPError
 
 from .pipeline import Project, build
 from .problems import BuildFailed, Problem
@@ -56,7 +58,10 @@ def rebuild(project: Project, preview: Path, base_url: str) -> bool:
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr, flush=True)
-        show_problems_everywhere(failure.problems, preview)
+        try:
+            show_problems_everywhere(failure.problems, preview)
+        except BuildFailed:  # the preview folder itself can't be written: the messages above say why
+            pass
         return False
     for warning in report.warnings:
         print(warning, file=sys.stderr)
@@ -116,8 +121,23 @@ class RebuildWatcher:
                     break
                 current = settled
             state = current
-            self.rebuild()
+            try:
+                self.rebuild()
+            except Exception as error:  # e.g. a file deleted mid-build: report it, keep watching
+                print(f"The preview could not be rebuilt: {error!r}. Save again to retry.", file=sys.stderr,
+                      flush=True)
+                continue
             reload_browsers()
+
+
+class PreviewFileHandler(StaticFileHandler):
+    """livereload's file handler (Tornado's, which keeps requests inside the preview folder), but a
+    null byte in the address is a plain 404 rather than a 500 with a traceback in the terminal."""
+
+    def validate_absolute_path(self, root, absolute_path):
+        if "\x00" in absolute_path:
+            raise HTTPError(404)
+        return super().validate_absolute_path(root, absolute_path)
 
 
 def reload_browsers(loop, tries: int = 20) -> None:
@@ -129,15 +149,32 @@ def reload_browsers(loop, tries: int = 20) -> None:
         loop.call_later(0.1, reload_browsers, loop, tries - 1)
 
 
-def serve(root: Path, content: Path, port: int, host: str = "127.0.0.1") -> int:
-    """Build, then serve the preview with live reload until interrupted."""
+def is_loopback(host: str) -> bool:
+    """Whether only this computer can reach an address (127.x.x.x, ::1, localhost)."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: assume others can reach it
+        return False
+
+
+def serve(root: Path, content: Path, port: int, host: str | None = None, preview: Path | None = None) -> int:
+    """Build, then serve the preview with live reload until interrupted.
+
+    Only this computer can see it unless a host is given; preview defaults to <root>/.preview.
+    """
+    if host and not is_loopback(host):
+        print(f"Warning: serving on {host}, so other people on your network can see the preview, "
+              "drafts included. Leave out --host to keep it on this computer.", file=sys.stderr, flush=True)
+    host = host or "127.0.0.1"
     project = Project.at(root, content)
-    preview = root / ".preview"
+    preview = Path(preview or root / ".preview")
     base_url = f"http://{host}:{port}/"
     rebuild(project, preview, base_url)
     watcher = RebuildWatcher([project.content, project.templates, project.assets],
                              lambda: rebuild(project, preview, base_url))
     print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
-    Server(watcher=watcher).serve(root=str(preview), port=port, host=host, restart_delay=0)
+    server = Server(watcher=watcher)
+    server.SFH = PreviewFileHandler
+    server.serve(root=str(preview), port=port, host=host, restart_delay=0)
     watcher.stopped.set()
     return 0
