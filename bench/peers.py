@@ -175,10 +175,10 @@ def add_ratios(results: dict) -> None:
 
 def table(report: dict) -> str:
     """The results as Markdown tables, one per size."""
-    lines = []
+    lines = ["Each tool's figure divided by Signpost's: below 1.00 the tool is faster (or smaller) than Signpost."]
     for size in report["sizes"]:
         lines += [f"\n{size['tips']:,} tips ({size['runs']} interleaved runs, medians)\n",
-                  "| tool | build s | ×Signpost | CPU s | ×Signpost | peak MB | ×Signpost | pages |",
+                  "| tool | build s | ÷ Signpost | CPU s | ÷ Signpost | peak MB | ÷ Signpost | pages |",
                   "|---|---|---|---|---|---|---|---|"]
         for tool, r in size["tools"].items():
             if "error" in r:

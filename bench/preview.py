@@ -1,10 +1,11 @@
 """Preview latency: save one tip, time until its rebuilt page is written. Run by run.py.
 
-    python bench/preview.py CONTENT WORKDIR [--edits 5]   # prints JSON
+    python bench/preview.py CONTENT WORKDIR [--edits 3]   # prints JSON
 
-Drives signpost.serve exactly as `build.py serve` does (its RebuildWatcher calling its
-rebuild()), minus the HTTP server, so the preview folder can live in WORKDIR instead of the
-repository's .preview/. The content is copied first: the edits never touch the corpus.
+Starts the real preview server (`build.py serve --preview-dir WORKDIR/.preview`) on a copy of
+the content, waits until it answers, then saves one tip with a new sentence and polls the
+tip's page in the preview folder until the sentence is there. Also times signpost.serve's
+rebuild() called directly, to show how much of the latency is the rebuild itself.
 """
 from __future__ import annotations
 
@@ -13,21 +14,23 @@ import contextlib
 import io
 import json
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from signpost.pipeline import Project  # noqa: E402
-from signpost.serve import RebuildWatcher, rebuild  # noqa: E402
-
-BASE_URL = "http://127.0.0.1:8000/"
+from signpost.serve import rebuild  # noqa: E402
 
 
-def wait_for(path: Path, marker: bytes, timeout: float = 120.0, every: float = 0.01) -> bool:
+def wait_for(path: Path, marker: bytes, timeout: float = 180.0, every: float = 0.01) -> bool:
     """Poll until `path` exists and contains `marker`."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -38,6 +41,26 @@ def wait_for(path: Path, marker: bytes, timeout: float = 120.0, every: float = 0
             pass
         time.sleep(every)
     return False
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 300.0) -> None:
+    """Block until the preview server answers (its first build is done and its watcher started)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the preview server stopped with status {server.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"the preview server did not answer on {url}")
 
 
 def pick_tip(content: Path) -> Path:
@@ -57,44 +80,54 @@ def time_edits(tip: Path, page: Path, edits: int) -> list[float]:
         if not wait_for(page, marker.encode()):
             raise RuntimeError(f"{page} never showed edit {number}")
         latencies.append(time.perf_counter() - started)
-        time.sleep(0.5)  # let the watcher go back to waiting before the next save
+        time.sleep(1.0)  # let the server finish reloading browsers before the next save
     tip.write_text(original, encoding="utf-8")
     return latencies
 
 
-def time_rebuilds(project: Project, preview: Path, times: int = 2) -> list[float]:
-    """How long the rebuild itself takes, called directly (no watcher)."""
+def time_rebuilds(content: Path, preview: Path, times: int = 2) -> list[float]:
+    """How long signpost.serve.rebuild() takes when called directly (no server, no watcher)."""
+    project = Project.at(REPO, content)
     seconds = []
-    for _ in range(times):
-        started = time.perf_counter()
-        rebuild(project, preview, BASE_URL)
-        seconds.append(time.perf_counter() - started)
+    with contextlib.redirect_stdout(io.StringIO()):
+        rebuild(project, preview, "http://127.0.0.1:8000/")  # the first one is the server's cold build
+        for _ in range(times):
+            started = time.perf_counter()
+            rebuild(project, preview, "http://127.0.0.1:8000/")
+            seconds.append(time.perf_counter() - started)
     return seconds
 
 
+def measure_server(content: Path, preview: Path, edits: int) -> list[float]:
+    """Run `build.py serve` on `content` and time `edits` saves of one tip."""
+    port = free_port()
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content), "--port", str(port),
+               "--preview-dir", str(preview)]
+    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/", server)
+        time.sleep(1.0)  # the watcher takes its first look at the files
+        tip = pick_tip(content)
+        return time_edits(tip, preview / "tips" / tip.stem / "index.html", edits)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def measure_preview(content: Path, work: Path, edits: int) -> dict:
-    """Copy the content, start the watcher as the server does, edit one tip and time it."""
+    """Copy the content, then time saves through the server and the bare rebuild."""
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(content, work / "content")
-    project = Project.at(REPO, work / "content")
-    preview = work / ".preview"
-    with contextlib.redirect_stdout(io.StringIO()):
-        started = time.perf_counter()
-        rebuild(project, preview, BASE_URL)
-        first = time.perf_counter() - started
-        rebuilds = time_rebuilds(project, preview)
-        watcher = RebuildWatcher([project.content, project.templates, project.assets],
-                                 lambda: rebuild(project, preview, BASE_URL))
-        watcher.start(lambda: None)  # the server calls this on its IOLoop; we skip the browser reload
-        time.sleep(0.5)  # the watcher's first snapshot
-        tip = pick_tip(project.content)
-        latencies = time_edits(tip, preview / "tips" / tip.stem / "index.html", edits)
-        watcher.stopped.set()
-    return {"tip": tip.name, "edits": edits, "seconds": statistics.median(latencies),
+    latencies = measure_server(work / "content", work / ".preview", edits)
+    rebuilds = time_rebuilds(work / "content", work / ".preview-direct")
+    return {"tip": pick_tip(work / "content").name, "edits": edits, "seconds": statistics.median(latencies),
             "seconds_min": min(latencies), "seconds_max": max(latencies), "all_seconds": latencies,
-            "first_build_seconds": first, "rebuild_call_seconds": statistics.median(rebuilds),
-            "watch_interval_seconds": watcher.interval}
+            "rebuild_call_seconds": statistics.median(rebuilds), "how": "build.py serve --preview-dir"}
 
 
 def main(argv=None) -> int:

@@ -115,10 +115,9 @@ def table(report: dict) -> str:
         lines.append(f"\nPreview at {PREVIEW_SIZE:,} tips: failed: {preview['error'][:300]}")
     elif preview:
         lines.append(
-            f"\nPreview at {report['preview_tips']:,} tips, save → page written: median {preview['seconds']:.2f} s "
-            f"({preview['seconds_min']:.2f}–{preview['seconds_max']:.2f}, {preview['edits']} saves); "
-            f"the rebuild alone {preview['rebuild_call_seconds']:.2f} s; watcher polls every "
-            f"{preview['watch_interval_seconds']:.2f} s.")
+            f"\nPreview at {report['preview_tips']:,} tips ({preview['how']}), save → page written: "
+            f"median {preview['seconds']:.2f} s ({preview['seconds_min']:.2f}–{preview['seconds_max']:.2f}, "
+            f"{preview['edits']} saves); signpost.serve.rebuild() alone: {preview['rebuild_call_seconds']:.2f} s.")
     return "\n".join(lines)
 
 
