@@ -163,6 +163,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
+    if year > dt.MAXYEAR:  # e.g. reviewed: 9999-06-01; Python has no later dates
+        return dt.date.max
     for last in (31, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last))

@@ -109,3 +109,9 @@ def test_non_utf8_file_is_named(tmp_path):
 def test_next_review_must_follow_reviewed(tmp_path):
     _, problems = load(tmp_path, {"tips/warm-up.md": tip(next_review="2025-01-01")})
     assert problems == ["content/tips/warm-up.md:7: 'next_review' (2025-01-01) must come after 'reviewed' (2026-01-10)."]
+
+
+def test_a_review_date_near_the_year_9999_is_not_a_crash(tmp_path):
+    # Found while fuzzing dates: reviewed + 12 months went past Python's last date.
+    site, problems = load(tmp_path, {"tips/warm-up.md": tip(title="Warm up").replace("2026-01-10", "9999-06-01")})
+    assert problems == [] and str(site.tips[0].next_review) == "9999-12-31"

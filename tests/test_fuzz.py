@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from signpost.check import check_site, format_report
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed, Problem, errors_in
 from signpost.quiz.analyse import prove_quiz
@@ -146,6 +147,14 @@ def load_outcome(files: dict[str, str | bytes]) -> None:
         assert (site is None) == bool(errors_in(problems))
 
 
+def check_outcome(files: dict[str, str | bytes], today: dt.date) -> None:
+    """`build.py check` ends in a report of problems, never an exception."""
+    with content_folder(files) as content:
+        report = check_site(Project.at(ROOT, content), today)
+        assert_clear(report.errors)
+        format_report(report, "text")
+
+
 def build_outcome(files: dict[str, str | bytes]) -> None:
     """A full build into a temp folder ends in BuildFailed with problems or a written site."""
     with content_folder(files) as content:
@@ -183,6 +192,23 @@ def test_mutated_tip_front_matter_and_markdown(text):
 @given(front_matter_with_wrong_types(TIP) | front_matter_with_wrong_types(PAGE))
 def test_front_matter_values_of_the_wrong_type(text):
     load_outcome({"tips/fuzz.md": text, "pages/fuzz-page.md": text})
+
+
+@st.composite
+def tip_with_any_dates(draw) -> str:
+    """A well-formed tip whose dates and order are any the types allow, far past and far future included."""
+    dates = st.dates(min_value=dt.date(1, 1, 1)) | st.sampled_from([dt.date.max, dt.date.min, dt.date(2026, 2, 28)])
+    fields = {"title": "T", "summary": "S", "date": draw(dates), "order": draw(st.integers())}
+    fields.update(draw(st.fixed_dictionaries({}, optional={"reviewed": dates, "next_review": dates})))
+    return "---\n" + yaml.safe_dump(fields) + "---\n## Part\n\nText.\n"
+
+
+@budget(150)
+@given(tip_with_any_dates(), st.integers(-5, 10**6), st.dates(min_value=dt.date(1, 1, 1)))
+def test_any_dates_and_numbers_in_the_right_fields(text, months, today):
+    files = {"tips/fuzz.md": text, "site.yml": SITE_YML + f"review_months: {months}\n"}
+    load_outcome(files)
+    check_outcome(files, today)
 
 
 @budget(200)
