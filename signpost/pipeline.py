@@ -14,6 +14,9 @@ from .render import render_site
 from .write import write_site
 
 
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
 @dataclass(frozen=True)
 class Project:
     """Where a build reads from: the content an editor writes, and the code's templates and assets."""
@@ -128,7 +131,7 @@ def read_images(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
     folder = content / "images"
     images, problems = {}, []
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if file.is_dir() and not file.is_symlink():
+        if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
             continue
         rel = file.relative_to(content).as_posix()
         data, refused = read_image(file, content, f"{content.name}/{rel}")
@@ -144,6 +147,10 @@ def read_image(file: Path, content: Path, display: str) -> tuple[bytes | None, P
     refused = outside_problem(file, content, display)
     if refused:
         return None, refused
+    if file.suffix.lower() not in PICTURES:  # an .html or .svg file would run its scripts on the site
+        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
+                             f"Use a {', '.join(PICTURES[:-1])} or {PICTURES[-1]} file; "
+                             "SVG and web pages are not allowed because they can run scripts.")
     try:
         return file.read_bytes(), None
     except OSError as error:

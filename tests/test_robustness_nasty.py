@@ -83,6 +83,12 @@ CORPUS = {
     "file names with spaces and accents": ({"tips/my tip.md": tip(), "pages/café.md": tip()},
                                            [bad_name("pages/café.md", "café", "cafe"),
                                             bad_name("tips/my tip.md", "my tip", "my-tip")]),
+    "a web page and an SVG among the pictures": (
+        {"images/page.html": "<script>alert(1)</script>", "images/logo.svg": "<svg onload=alert(1)/>",
+         "images/.DS_Store": b"\0", "images/run.JPG": b"JPEG"},
+        [f"content/images/{name}: Only pictures can go in the images folder, not '{name}'. Hint: Use a .png, .jpg, "
+         ".jpeg, .gif, .webp or .avif file; SVG and web pages are not allowed because they can run scripts."
+         for name in ("page.html", "logo.svg")]),
     "booking_url javascript:": ({"site.yml": SITE_YML.replace("https://clinic.example/book", "javascript:alert(1)")},
                                 ["content/site.yml:4: 'booking_url' must be a full web address, got "
                                  "'javascript:alert(1)'. Hint: Start it with https://"]),
