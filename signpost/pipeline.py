@@ -53,7 +53,7 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     if errors_in(problems):
         raise BuildFailed(problems)
     files = render_site(site, project.templates, preview=preview)
-    write_site(files, out)
+    write_site(files, out, keep=(project.content, project.templates, project.assets))
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,
                        tuple(p for p in problems if p.severity == "warning"),

@@ -39,12 +39,33 @@ def write_files(files: dict[str, bytes], folder: Path) -> None:
         target.write_bytes(data)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write the site into `out`; a disk that is full or read-only is a problem, not a traceback."""
+def write_site(files: dict[str, bytes], out: Path, keep=()) -> None:
+    """Write the site into `out`; a disk that is full or read-only is a problem, not a traceback.
+
+    `keep` lists folders (the sources) that replacing `out` must never delete.
+    """
+    refused = unsafe_out_problem(out, keep)
+    if refused:
+        raise BuildFailed([refused])
     try:
         swap_in(files, out)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
+
+
+def unsafe_out_problem(out: Path, keep) -> Problem | None:
+    """Replacing `out` deletes what was in it: refuse a folder holding the sources or files that aren't a site."""
+    hint = "Build into a folder of its own, e.g. dist/."
+    real = Path(os.path.realpath(out))
+    for folder in keep:
+        if real == Path(os.path.realpath(folder)) or real in Path(os.path.realpath(folder)).parents:
+            return problem(out, None, f"Building here would delete {folder}", hint)
+    if real.exists() and not real.is_dir():
+        return problem(out, None, "Could not write the site here: this is a file, not a folder", hint)
+    if real.is_dir() and any(real.iterdir()) and not (real / "index.html").is_file():
+        return problem(out, None, "Building here would delete files that are not a built site",
+                       "Choose a new or empty folder for the site, or empty this one first.")
+    return None
 
 
 def write_problem(out: Path, error: OSError) -> Problem:

@@ -217,3 +217,25 @@ def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
         f"{out}: Could not write the site here: No space left on device. Hint: Free some disk space, then build again.",
         f"Build failed: 1 problem to fix. The published site in {out} was not changed."]
     assert not out.exists() and leftovers(out) == []
+
+
+# ---- An output folder whose replacement would delete something else ----
+
+@pytest.mark.parametrize("where, message", [
+    (".", "Building here would delete {content}. Hint: Build into a folder of its own, e.g. dist/."),
+    ("content", "Building here would delete {content}. Hint: Build into a folder of its own, e.g. dist/."),
+    ("notes.txt", "Could not write the site here: this is a file, not a folder. "
+                  "Hint: Build into a folder of its own, e.g. dist/."),
+    ("content/tips", "Building here would delete files that are not a built site. "
+                     "Hint: Choose a new or empty folder for the site, or empty this one first."),
+])
+def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, message):
+    # Found while testing --out: `build.py --out .` swapped the whole project folder for the site, then deleted it.
+    content = make_content(tmp_path)
+    (tmp_path / "notes.txt").write_text("precious")
+    before = snapshot(tmp_path)
+    out = tmp_path / where
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), out)
+    assert [str(p) for p in failure.value.problems] == [f"{out}: " + message.format(content=content)]
+    assert snapshot(tmp_path) == before
