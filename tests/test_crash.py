@@ -29,9 +29,9 @@ import sys
 sys.path.insert(0, sys.argv[1])
 import build, signpost.pipeline as pipeline
 original = pipeline.write_site
-def announce_then_write(files, out):
+def announce_then_write(*args, **kwargs):
     print("writing", flush=True)
-    original(files, out)
+    original(*args, **kwargs)
 pipeline.write_site = announce_then_write
 sys.exit(build.main(sys.argv[2:]))
 """
