@@ -10,6 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 1-65535: anything else is a usage error, not a traceback from deep in the server."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 1 to 65535")
+    return int(text)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the clinic's guidance site.")
     commands = parser.add_subparsers(dest="command")
@@ -18,7 +25,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     build.add_argument("--base-url", help="the address the site is published at, e.g. https://clinic.example/guidance/")
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
     serve.add_argument("--host", help="listen on this address, e.g. 0.0.0.0: others on your network can then "
                        "see the preview (default: 127.0.0.1, this computer only)")

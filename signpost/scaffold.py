@@ -31,10 +31,15 @@ class NewTip:
     text: str
 
 
-def slugify(title: str) -> str:
-    """'Café stretches: 5 ways!' → 'cafe-stretches-5-ways': the file name and web address."""
+def slugify(title: str, longest: int = 60) -> str:
+    """'Café stretches: 5 ways!' → 'cafe-stretches-5-ways': the file name and web address, cut at a
+    word so a long title can't make a name the disk refuses (255 bytes) or nobody could type."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if len(slug) <= longest:
+        return slug
+    cut = slug[:longest + 1]  # one more, so a word ending exactly at the limit is kept whole
+    return cut.rsplit("-", 1)[0] if "-" in cut else slug[:longest]
 
 
 def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:
@@ -131,6 +136,8 @@ def create_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | N
     except FileExistsError:
         return None, [problem(new.display, None, "This file already exists",
                               "Open that file to change it, or choose a different title.")]
+    except OSError as error:
+        return None, [problem(new.display, None, f"This file could not be created: {error.strerror}")]
     return new, []
 
 

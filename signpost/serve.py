@@ -175,6 +175,12 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
     server = Server(watcher=watcher)
     server.SFH = PreviewFileHandler
-    server.serve(root=str(preview), port=port, host=host, restart_delay=0)
-    watcher.stopped.set()
+    try:
+        server.serve(root=str(preview), port=port, host=host, restart_delay=0)
+    except OSError as error:  # e.g. another preview already uses the port
+        print(f"Could not start the preview on {host}:{port}: {error.strerror or error}. "
+              f"Hint: Stop the other server, or add --port {port % 65535 + 1}.", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        watcher.stopped.set()
     return 0

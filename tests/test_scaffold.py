@@ -114,3 +114,10 @@ def test_the_command_line_creates_once_then_refuses(tmp_path):
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.startswith("content/tips/walk-before-you-run.md: A tip called 'walk-before-you-run' "
                                    "already exists")
+
+
+def test_a_very_long_title_makes_a_file_name_cut_at_a_word(tmp_path):
+    # Found while testing hostile input: a 500-letter title crashed with "File name too long".
+    assert slugify("Walk " * 100) == "-".join(["walk"] * 12) and len(slugify("a" * 500)) == 60
+    _, new, problems = new_tip(tmp_path, "a" * 500)
+    assert problems == [] and new.display == f"content/tips/{'a' * 60}.md"

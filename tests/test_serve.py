@@ -221,3 +221,22 @@ def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys):
         thread.join()
     assert "The preview could not be rebuilt: FileNotFoundError(2, 'No such file or directory'). Save again to " \
            "retry." in capsys.readouterr().err
+
+
+def test_a_port_in_use_or_out_of_range_is_a_message_not_a_traceback(tmp_path):
+    # Found while testing the command line: both used to end in a traceback.
+    content = make_content(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--content",
+                               str(content), "--preview-dir", str(tmp_path / "preview")],
+                              capture_output=True, text=True, timeout=PATIENCE)
+    wrong = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", "99999"],
+                           capture_output=True, text=True, timeout=PATIENCE)
+    assert busy.returncode == 1 and "Traceback" not in busy.stderr
+    assert (f"Could not start the preview on 127.0.0.1:{port}: Address already in use. "
+            f"Hint: Stop the other server, or add --port {port + 1}.") in busy.stderr
+    assert wrong.returncode == 2 and wrong.stderr.endswith(
+        "error: argument --port: '99999' is not a port number from 1 to 65535\n")
