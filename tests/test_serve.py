@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signpost.serve import RebuildWatcher
 from tests.sitekit import ROOT, make_content, tip
@@ -133,6 +135,35 @@ def test_nothing_outside_the_preview_folder_is_ever_served(tmp_path):
     assert leaked == []
     assert {target: status for target, (status, _) in refused.items() if status not in (400, 403, 404)} == {}
     assert "Traceback" not in (tmp_path / "serve.err").read_text()
+
+
+PIECES = ["..", ".", "%2e", "%2E", "%2e%2e", "%252e", "/", "%2f", "%2F", "%252f", "\\", "%5c", "%255c", "%00", "\x00",
+          "%c0%ae", "%c0%af", "%ef%bc%8e", "secret.txt", "etc", "passwd", "preview-evil", "tips", "index.html", ";", "?",
+          "#", "%3f", "%23", "~", "//", "%", "%%", "%u002e", " ", "%20", "\t", "é"]
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory):
+    """One server for many requests, with a secret beside its preview folder."""
+    tmp_path = tmp_path_factory.mktemp("guarded")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (tmp_path / "preview-evil").mkdir()
+    (tmp_path / "preview-evil" / "secret.txt").write_text(SECRET)
+    with preview_server(tmp_path, make_content(tmp_path)) as (_, port):
+        yield port
+
+
+@settings(max_examples=5000 if FUZZ else 500, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12))
+def test_generated_paths_never_reach_outside_the_preview(guarded_server, pieces):
+    target = ("/" + "".join(pieces)).encode("utf-8")
+    try:
+        status, response = get(guarded_server, target)
+    except (ConnectionError, ValueError, IndexError):  # the server may hang up on nonsense: nothing leaked
+        return
+    assert SECRET.encode() not in response and b"root:x:0:0" not in response
+    assert status != 500, target
 
 
 # ---- Saving, again and again ----
