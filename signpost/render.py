@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import posixpath
 import traceback
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -58,12 +60,24 @@ def live_reload_script(config) -> str:
     return f"{config.base_path}livereload.js?port={port}"
 
 
-def related_tips(tip: Tip, tips, limit: int = 3) -> list[Tip]:
-    """Tips sharing the most tags with this one (ties: site order, then title)."""
-    scored = [(len(set(tip.tags) & set(other.tags)), other) for other in tips if other.slug != tip.slug]
-    scored = [(shared, other) for shared, other in scored if shared]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].order, pair[1].title))
-    return [other for _, other in scored[:limit]]
+def related_tips(tips, limit: int = 3) -> dict[str, list[Tip]]:
+    """For each tip, the tips sharing most tags with it (ties: site order, then title).
+
+    Goes through a tag index, so only tips that share a tag are compared: linear in the
+    number of tips for a typical tag pool, where comparing every pair would be quadratic.
+    """
+    by_tag: dict[str, list[Tip]] = {}
+    for tip in tips:
+        for tag in tip.tags:
+            by_tag.setdefault(tag, []).append(tip)
+    related = {}
+    for tip in tips:
+        shared = Counter(other.slug for tag in tip.tags for other in by_tag[tag] if other.slug != tip.slug)
+        candidates = {other.slug: other for tag in tip.tags for other in by_tag[tag]}
+        best = heapq.nsmallest(limit, shared, key=lambda slug: (-shared[slug], candidates[slug].order,
+                                                                 candidates[slug].title))
+        related[tip.slug] = [candidates[slug] for slug in best]
+    return related
 
 
 def organisation(config) -> dict:
@@ -96,8 +110,9 @@ def list_pages(site: Site):
     home = web_page(config, "", config.name, config.tagline)
     yield "index.html", "home.html", {"page_url": "", "json_ld": {**home, "@type": "WebSite"}}, "content/site.yml"
     yield "tips/index.html", "tips.html", {"page_url": "tips/"}, "content/tips/"
+    related = related_tips(site.tips)
     for tip in site.tips:
-        context = {"tip": tip, "related": related_tips(tip, site.tips), "page_url": tip.url,
+        context = {"tip": tip, "related": related[tip.slug], "page_url": tip.url,
                    "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/"

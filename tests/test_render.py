@@ -105,3 +105,19 @@ def test_assets_are_fingerprinted_and_referenced(tmp_path):
     css = [p.name for p in (out / "css").iterdir()]
     assert all(re.fullmatch(r"[a-z]+\.[0-9a-f]{10}\.css", name) for name in css), css
     assert f'href="/css/{[n for n in css if n.startswith("site.")][0]}"' in read(out, "index.html")
+
+
+def test_related_tips_rank_by_shared_tags_then_order_then_title(tmp_path):
+    from signpost.pipeline import Project, load_site
+    from signpost.render import related_tips
+    from tests.sitekit import ROOT, make_content
+    files = {"tips/warm-up.md": tip(tags="[a, b, c]"),
+             "tips/two.md": tip(title="Two", tags="[a, b]"),
+             "tips/zed.md": tip(title="Zed", tags="[c]", order=1),
+             "tips/alpha.md": tip(title="Alpha", tags="[c]", order=1),
+             "tips/late.md": tip(title="Late", tags="[a]", order=5),
+             "tips/none.md": tip(title="None", tags="[z]")}
+    site, _ = load_site(Project.at(ROOT, make_content(tmp_path, files)))
+    related = related_tips(site.tips)
+    assert [t.slug for t in related["warm-up"]] == ["two", "alpha", "zed"]
+    assert related["none"] == []
