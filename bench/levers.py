@@ -4,21 +4,19 @@
     bench/.peers/profile-venv/bin/python bench/levers.py   # also markdown-it-py (after bench/profile.py)
 
 Measures the pieces of a build the profile points at, next to a cheaper way of doing the
-same work: front matter with PyYAML's C parser, Markdown without smartypants, related tips
-from a tag index, a Markdown cache lookup, and Markdown across both cores. Nothing in
-signpost/ is changed; the alternatives here are sketches that produce the same results
-(checked where it matters), to put numbers on the levers.
+same work: front matter with PyYAML's C parser, Markdown without smartypants or with
+markdown-it-py, related tips from a tag index (now in signpost/render.py) against every
+pair, a Markdown cache lookup, and Markdown across both cores. The alternatives are
+sketches, checked to give the same results where that matters, to put numbers on levers.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
-import heapq
 import json
 import multiprocessing
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +27,7 @@ import markdown  # noqa: E402
 import yaml  # noqa: E402
 
 from corpus import DEFAULT_SEED, write_corpus  # noqa: E402
+from measure import git_commit, machine  # noqa: E402
 from signpost import yamlfile  # noqa: E402
 from signpost.pipeline import Project, load_site  # noqa: E402
 from signpost.render import related_tips  # noqa: E402
@@ -105,30 +104,22 @@ def lever_markdown_it(content: Path) -> dict:
     return {"now": now, "lever": faster, "note": "markdown-it-py: a different parser, output differs in details"}
 
 
-def related_by_tag_index(tips, limit: int = 3) -> dict:
-    """Related tips from a tag → tips index: only tips sharing a tag are ever looked at."""
-    by_tag: dict[str, list[int]] = {}
-    for index, tip in enumerate(tips):
-        for name in set(tip.tags):
-            by_tag.setdefault(name, []).append(index)
+def related_all_pairs(tips, limit: int = 3) -> dict:
+    """Related tips as Signpost found them before commit 207bbf7: every pair of tips compared."""
     related = {}
-    for index, tip in enumerate(tips):
-        shared = Counter()
-        for name in set(tip.tags):
-            shared.update(by_tag[name])
-        shared.pop(index, None)
-        best = heapq.nsmallest(limit, shared.items(),
-                               key=lambda pair: (-pair[1], tips[pair[0]].order, tips[pair[0]].title))
-        related[tip.slug] = [tips[i] for i, _ in best]
+    for tip in tips:
+        scored = [(len(set(tip.tags) & set(other.tags)), other) for other in tips if other.slug != tip.slug]
+        scored = sorted(((n, other) for n, other in scored if n), key=lambda p: (-p[0], p[1].order, p[1].title))
+        related[tip.slug] = [other for _, other in scored[:limit]]
     return related
 
 
 def lever_related(site) -> dict:
-    """Related tips: today's all-pairs comparison against a tag index (same answers checked)."""
+    """Related tips: comparing every pair against signpost.render.related_tips's tag index."""
     tips = site.tips
-    now, expected = cpu(lambda: {tip.slug: related_tips(tip, tips) for tip in tips})
-    faster, found = cpu(lambda: related_by_tag_index(tips))
-    return {"now": now, "lever": faster, "same_result": expected == found}
+    now, expected = cpu(lambda: related_all_pairs(tips))
+    faster, found = cpu(lambda: related_tips(tips))
+    return {"now": now, "lever": faster, "same_result": expected == found, "note": "done in 207bbf7"}
 
 
 def lever_cache(content: Path) -> dict:
@@ -166,16 +157,19 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     content = write_corpus(args.tips, REPO / "bench" / "out" / f"levers-corpus-{args.tips}", DEFAULT_SEED) / "content"
     site, _ = load_site(Project.at(REPO, content))
-    results = {"tips": args.tips, "front matter (libyaml)": lever_yaml(content),
+    results = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "commit": git_commit(),
+               "machine": machine(), "tips": args.tips, "front matter (libyaml)": lever_yaml(content),
                "markdown (no smarty)": lever_markdown(content), "markdown-it-py": lever_markdown_it(content),
                "related tips (tag index)": lever_related(site),
                "markdown cache (all hits)": lever_cache(content), "markdown on 2 cores": lever_parallel(content)}
     print(f"| lever at {args.tips:,} tips | now s | with lever s | speed-up | note |\n|---|---|---|---|---|")
     for name, r in results.items():
-        if isinstance(r, dict) and "skipped" in r:
+        if not isinstance(r, dict) or name == "machine":
+            continue
+        if "skipped" in r:
             print(f"| {name} | | | | skipped: {r['skipped']} |")
-        elif isinstance(r, dict):
-            note = r.get("note", "") or ("same result" if r.get("same_result") else "")
+        else:
+            note = "; ".join(filter(None, [r.get("note", ""), "same result" if r.get("same_result") else ""]))
             if r.get("same_result") is False:
                 note = "RESULTS DIFFER"
             print(f"| {name} | {r['now']:.2f} | {r['lever']:.3f} | {r['now'] / max(r['lever'], 1e-9):.1f}× | "
