@@ -224,7 +224,7 @@ def test_nothing_leaves_the_tab(page: Page, site_url):
     assert problems == []           # no CSP violations or script errors
 
 
-def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, site_url, check_axe):
+def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}/{QUIZ}")
@@ -233,5 +233,4 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     expect(page.locator("[data-no-js]").get_by_text("Chest pain as well as back pain")).to_be_visible()
     expect(page.get_by_role("button", name="Start now")).to_be_hidden()
     assert page.locator("[data-step]:visible").count() == 1
-    check_axe(page)
-    context.close()
+    context.close()   # (axe cannot run here: it needs JavaScript)
