@@ -1,7 +1,8 @@
 """quiz.js and the Python scorer give the same result for the same answers.
 
 Every answer set for small quizzes; 10,000 seeded random ones for the large ones, plus each
-distinct case the proofs found. Node runs once per batch, so this stays fast.
+distinct case the proofs found. Node runs once per batch, so this stays fast; Chromium then
+checks the real browser on the JSON the built page really embeds.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import pytest
 
 from signpost.quiz.analyse import named_options, walk_states
 from signpost.quiz.export import quiz_data
-from tests.quiz.helpers import (CLINIC_QUIZ, every_answer_set, fixture, load_file, node_results, python_result,
+from tests.quiz.helpers import (CLINIC_QUIZ, ROOT, every_answer_set, fixture, load_file, node_results, python_result,
                                 random_answer_set)
-from tests.quiz.test_analyse import BRANCHING
 from tests.quiz.helpers import load_text
+from tests.quiz.test_analyse import BRANCHING
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 RANDOM_SETS = 10_000
@@ -85,3 +86,34 @@ def test_both_refuse_the_same_bad_answers():
     ]
     assert all(python_result(quiz, answers) == {"error": True} for answers in bad)
     assert_agree(quiz, bad + [good])
+
+
+def chromium_results(page, data: dict, answer_sets: list[dict]) -> list[dict]:
+    """quiz.js's results computed inside Chromium (a blank page, no CSP), normalised like python_result."""
+    page.goto("about:blank")
+    page.add_script_tag(content="var module = {exports: {}};")
+    page.add_script_tag(path=str(ROOT / "assets" / "js" / "quiz.js"))
+    raw = page.evaluate("([data, sets]) => sets.map((answers) => module.exports.scoreAnswers(data, answers))",
+                        [data, answer_sets])
+    return [{"error": True} if r["errors"] else {
+        "outcome": r["outcome"], "urgency": r["urgency"], "flags": r["flags"],
+        "scores": {k: [v["total"], v["answered"], v["answered_max"], v["counted"]] for k, v in r["scores"].items()},
+        "reasons": r["reasons"], "asked": r["asked"], "stopped": r["stopped"]} for r in raw]
+
+
+@pytest.mark.browser
+def test_chromium_agrees_on_the_data_the_page_really_embeds(page, site_url):
+    quiz = load_file(CLINIC_QUIZ)
+    page.goto(f"{site_url}/{quiz.slug}/")
+    embedded = json.loads(page.locator("#quiz-data").text_content())
+    assert embedded == json.loads(json.dumps(quiz_data(quiz)))
+    sets = random_sets(quiz, 4, 2_000) + proof_cases(quiz)
+    assert chromium_results(page, embedded, sets) == [python_result(quiz, s) for s in sets]
+
+
+@pytest.mark.browser
+def test_chromium_agrees_on_every_startback_like_answer_set(page):
+    quiz = fixture("startback-like.yml")
+    sets = list(every_answer_set(quiz))
+    data = json.loads(json.dumps(quiz_data(quiz)))
+    assert chromium_results(page, data, sets) == [python_result(quiz, s) for s in sets]
