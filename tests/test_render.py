@@ -121,3 +121,11 @@ def test_related_tips_rank_by_shared_tags_then_order_then_title(tmp_path):
     related = related_tips(site.tips)
     assert [t.slug for t in related["warm-up"]] == ["two", "alpha", "zed"]
     assert related["none"] == []
+
+
+def test_scripts_and_styles_are_minified_and_pages_lose_template_indentation(tmp_path):
+    from signpost.render import compact_html, minify_assets
+    assets = minify_assets({"a.js": b"// why\nvar  x = 1;\n", "b.css": b"/* c */\nbody {\n  color: red;\n}\n",
+                            "c.svg": b"<svg>\n  </svg>"})
+    assert assets == {"a.js": b"var x=1;", "b.css": b"body{color:red}", "c.svg": b"<svg>\n  </svg>"}
+    assert compact_html("<ul>\n  <li>a</li>\n</ul>\n<pre>\n  code\n</pre>") == "<ul>\n<li>a</li>\n</ul>\n<pre>\n  code\n</pre>"

@@ -2,7 +2,7 @@
 import gzip
 import hashlib
 
-from signpost.weight import format_weights, page_weights
+from signpost.weight import PAGE_BUDGET, SCRIPT_BUDGET, format_weights, gzipped_size, page_weights
 
 
 def test_a_page_counts_itself_and_what_it_loads():
@@ -21,3 +21,18 @@ def test_report_marks_pages_over_budget():
     lines = format_weights(page_weights(files))
     assert lines[1].startswith("big.html") and lines[1].endswith("OVER BUDGET")
     assert lines[-1] == "2 pages; budget 14 KB gzip per page: 1 over."
+
+
+def site_files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_every_real_page_is_within_budget(built_site):
+    files = site_files(built_site)
+    weights = page_weights(files)
+    print("\n".join(format_weights(weights)))
+    assert len(weights) >= 25
+    assert [w.path for w in weights if w.over_budget] == [], format_weights(weights)
+    quiz_js = [p for p in files if p.startswith("js/quiz.")]
+    assert quiz_js and all(gzipped_size(files[p]) <= SCRIPT_BUDGET for p in quiz_js)
+    assert PAGE_BUDGET == 14 * 1024

@@ -289,8 +289,16 @@
       });
     }
 
+    // Question and answer wording is read from the page, which has it already: the JSON
+    // carries only what scoring needs, keeping the page inside its 14 KB budget.
+    function textOf(question) {
+      return root.querySelector('[data-step="' + question.id + '"] [data-title]').textContent;
+    }
+
     function labelsOf(question, ids) {
-      return question.options.filter(function (o) { return ids.indexOf(o.id) >= 0; }).map(function (o) { return o.label; });
+      return question.options.filter(function (o) { return ids.indexOf(o.id) >= 0; }).map(function (o) {
+        return root.querySelector('label[for="' + question.id + "-" + o.id + '"]').textContent;
+      });
     }
 
     // A <dl> of question → answer rows, with Change links when asked.
@@ -301,7 +309,7 @@
         var q = findQuestion(data, id), row = document.createElement("div");
         row.className = "summary-row";
         var term = document.createElement("dt"), value = document.createElement("dd");
-        term.textContent = q.text;
+        term.textContent = textOf(q);
         var labels = labelsOf(q, live[id] || []);
         value.textContent = labels.length ? labels.join("; ") : "Not answered";
         row.appendChild(term);
@@ -313,7 +321,7 @@
           link.setAttribute("data-change", id);
           link.textContent = "Change";
           hidden.className = "visually-hidden";
-          hidden.textContent = " your answer to: " + q.text;
+          hidden.textContent = " your answer to: " + textOf(q);
           link.appendChild(hidden);
           action.appendChild(link);
           row.appendChild(action);
@@ -334,7 +342,7 @@
         reasons.textContent = "";
         result.reasons.forEach(function (pair) {
           var q = findQuestion(data, pair[0]), item = document.createElement("li");
-          item.textContent = q.text + " " + labelsOf(q, [pair[1]])[0];
+          item.textContent = textOf(q) + " " + labelsOf(q, [pair[1]])[0];
           reasons.appendChild(item);
         });
         element.querySelector("[data-reasons-block]").hidden = !result.reasons.length;
@@ -395,6 +403,7 @@
       else if (target.hasAttribute("data-change")) { event.preventDefault(); changing = true; show(target.getAttribute("data-change"), true); }
       else if (target.hasAttribute("data-see-result")) show("result", true);
       else if (target.hasAttribute("data-clear")) clearAnswers();
+      else if (target.hasAttribute("data-print")) window.print();
       else if (target.closest("[data-error-summary]")) {
         event.preventDefault();
         var input = document.getElementById(target.getAttribute("href").slice(1));

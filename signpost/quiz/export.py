@@ -12,18 +12,17 @@ FORMAT_VERSION = 1
 
 
 def quiz_data(quiz: Quiz) -> dict:
-    """The quiz for the browser: questions, scores, rules and outcome headings."""
+    """The quiz for the browser: what scoring needs. Wording stays in the page's HTML."""
     return {
         "format": FORMAT_VERSION,
         "slug": quiz.slug,
-        "title": quiz.title,
         "stop_flag": STOP_FLAG,
         "flags": list(quiz.flags),
         "questions": [export_question(q) for q in quiz.questions],
         "scores": [{"id": s.id, "label": s.label, "percent": s.percent, "min_answered": s.min_answered}
                    for s in quiz.scores],
         "rules": [{"when": export_condition(r.when), "outcome": r.outcome} for r in quiz.rules],
-        "outcomes": [{"id": o.id, "urgency": o.urgency, "title": o.title, "show_scores": o.show_scores}
+        "outcomes": [{"id": o.id, "urgency": o.urgency, "show_scores": o.show_scores}
                      for o in quiz.outcomes],
     }
 
@@ -32,14 +31,12 @@ def export_question(question) -> dict:
     """One question with its options' points and raised flags."""
     return {
         "id": question.id,
-        "text": question.text,
-        "hint": question.hint,
         "choose": question.choose,
         "required": question.required,
         "scores": list(question.scores),
         "max_points": question.max_points,
         "show_if": export_condition(question.show_if) if question.show_if is not None else None,
-        "options": [{"id": o.id, "label": o.label, "points": o.points, "raises": list(o.raises),
+        "options": [{"id": o.id, "points": o.points, "raises": list(o.raises),
                      "exclusive": o.exclusive} for o in question.options],
     }
 

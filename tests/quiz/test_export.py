@@ -21,7 +21,7 @@ def test_clinic_quiz_exports_plain_json():
 
 def test_not_sure_exports_the_flags_it_really_raises():
     red = quiz_data(load_file(CLINIC_QUIZ))["questions"][0]
-    assert red["options"][-2] == {"id": "not-sure", "label": "I'm not sure", "points": None,
+    assert red["options"][-2] == {"id": "not-sure", "points": None,
                                   "raises": ["emergency"], "exclusive": False}
     assert red["options"][-1]["exclusive"] is True
 
