@@ -28,7 +28,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
             "reviewed_by"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
-MAX_TEXT_BYTES = 1_000_000
+MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratically on some long texts
+MAX_BRACKETS = 2_000
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,10 @@ def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]
         raw = file.read_bytes()
     except OSError as error:
         return None, [problem(display, None, f"This file could not be read: {error.strerror}")]
-    if len(raw) > MAX_TEXT_BYTES:  # hundreds of times a real tip; would take minutes and bloat every page
-        return None, [problem(display, None, f"This file is {len(raw) / 1e6:.1f} MB, too big for a text file "
-                              f"(the limit is {MAX_TEXT_BYTES // 1_000_000} MB)",
+    if len(raw) > MAX_TEXT_BYTES:  # ten times the longest tip; a pasted log could take minutes to read
+        size = f"{len(raw) / 1e6:.1f} MB" if len(raw) >= 1e6 else f"{len(raw) // 1000} KB"
+        return None, [problem(display, None, f"This file is {size}, too big for a text file "
+                              f"(the limit is {MAX_TEXT_BYTES // 1000} KB)",
                               "Check nothing was pasted in by mistake; pictures go in content/images/.")]
     try:
         text = raw.decode("utf-8")
@@ -175,11 +177,29 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def count_words(body: str) -> int:
     """Words a reader reads: Markdown link targets and symbols are not words."""
-    without_targets = re.sub(r"\]\([^)]*\)", "]", body)
+    end = body.rfind(")") + 1  # no target can close after the last ')': stops the regex trying in quadratic time
+    without_targets = re.sub(r"\]\([^)]*\)", "]", body[:end]) + body[end:]
     return len(re.findall(r"[A-Za-z0-9’']+", without_targets))
 
 
 # ---- Markdown ----
+
+def convert_markdown(md: markdown.Markdown, text: str) -> tuple[str, str]:
+    """Markdown → (HTML, "") or ("", why it can't be read) for text that would crash or stall Python-Markdown."""
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:  # Python-Markdown pairs brackets in quadratic time: 20,000 take minutes
+        return "", f"it has {brackets} '[' brackets, more than the {MAX_BRACKETS} that can be read in good time"
+    try:
+        return md.convert(text), ""
+    except RecursionError:  # hundreds of lists or quotes inside each other
+        return "", "lists or quotes are nested inside each other too deeply"
+
+
+def unreadable_markdown(path: str, line: int | None, why: str) -> Problem:
+    return problem(path, line, f"This text could not be turned into a page: {why}",
+                   "Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
+                   "look for a long run of them.")
+
 
 class _LinkRewriter(Treeprocessor):
     """Turns links to source files (shoes.md, ../quiz/x.yml, ../images/a.png) into site URLs."""
@@ -205,7 +225,7 @@ class MarkdownRenderer:
         self.link_targets = link_targets   # "tips/shoes.md" → "tips/shoes/"
         self.image_files = image_files     # "images/shoe.jpg", relative to the content folder
         self.md = markdown.Markdown(
-            extensions=["toc", "tables", "sane_lists", "smarty"],
+            extensions=["toc", "tables", "sane_lists"],  # no smarty: it doubles Markdown time
             extension_configs={"toc": {"toc_depth": "2-6", "slugify": toc_slugify}},
             output_format="html",
         )
@@ -217,7 +237,9 @@ class MarkdownRenderer:
         """Markdown body → (HTML, headings for a table of contents, problems)."""
         self._doc, self._problems = doc, []
         self.md.reset()
-        html = self.md.convert(doc.body)
+        html, why = convert_markdown(self.md, doc.body)
+        if why:
+            return "", [], [unreadable_markdown(doc.display, doc.body_line, why)]
         headings = [Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens)]
         self._check_heading_levels(headings)
         self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)

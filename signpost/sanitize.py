@@ -51,6 +51,9 @@ class _Inventory(HTMLParser):
 
 def removed_parts(html: str) -> list[str]:
     """What clean_html would take out of this snippet, in words, e.g. ['<script>', 'the onerror attribute']."""
-    lost = _Inventory(html).items - _Inventory(clean_html(html)).items
+    try:
+        lost = _Inventory(html).items - _Inventory(clean_html(html)).items
+    except ValueError:  # &#99999…; with thousands of digits: too long for Python to read as a number
+        return ["a character code too long to read"]
     lost_tags = {tag for tag, what in lost if what == f"<{tag}>"}
     return sorted({what for tag, what in lost if what == f"<{tag}>" or tag not in lost_tags})

@@ -151,6 +151,9 @@ def load_yaml(text: str, path, first_line: int = 1):
         return None, [_yaml_error_problem(error, str(path), first_line)]
     except (ValueError, OverflowError) as error:  # e.g. an impossible date such as 2026-02-30
         return None, [problem(path, first_line, f"This YAML could not be read: {error}")]
+    except RecursionError:  # thousands of [ or { inside each other
+        return None, [problem(path, first_line, "This YAML could not be read: it is nested too deeply",
+                              "Look for a long run of [ or { brackets.")]
     finally:
         loader.dispose()
     return data, loader.problems

@@ -28,6 +28,9 @@ def bad_name(path: str, stem: str, better: str) -> str:
             f"Hint: Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
 
 
+UNREADABLE = "This text could not be turned into a page: "
+MARKDOWN_HINT = ("Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
+                 "look for a long run of them.")
 NOT_UTF8 = "This file is not saved as UTF-8 text. Hint: Save it again as 'UTF-8' in your editor."
 NO_FRONT_MATTER = ("The file must start with front matter: a line with just '---'. "
                    "Hint: Put '---' on the first line, then the settings (title, summary, …), then '---'.")
@@ -51,7 +54,7 @@ CORPUS = {
         "content/quiz/check.yml:1: The quiz file is empty. "
         "Hint: Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'."]),
     "10 MB tip": ({"tips/warm-up.md": BIG},
-                  ["content/tips/warm-up.md: This file is 10.1 MB, too big for a text file (the limit is 1 MB). "
+                  ["content/tips/warm-up.md: This file is 10.1 MB, too big for a text file (the limit is 100 KB). "
                    "Hint: Check nothing was pasted in by mistake; pictures go in content/images/."]),
     "billion laughs in front matter": ({"tips/warm-up.md": "---\n" + LAUGHS + "---\nBody\n"},
                                        [f"content/tips/warm-up.md:3: {ALIAS}"]),
@@ -89,6 +92,25 @@ CORPUS = {
         [f"content/images/{name}: Only pictures can go in the images folder, not '{name}'. Hint: Use a .png, .jpg, "
          ".jpeg, .gif, .webp or .avif file; SVG and web pages are not allowed because they can run scripts."
          for name in ("page.html", "logo.svg")]),
+    "a pasted log of 150 KB": ({"pages/log.md": "---\ntitle: Log\n---\n" + "12:00 ok\n" * 16_700},
+                               ["content/pages/log.md: This file is 150 KB, too big for a text file (the limit is "
+                                "100 KB). Hint: Check nothing was pasted in by mistake; pictures go in content/images/."]),
+    "lists inside lists, 3,000 deep": ({"tips/warm-up.md": tip(body="- " * 3000 + "x\n")},
+                                     [f"content/tips/warm-up.md:8: {UNREADABLE}lists or quotes are nested inside each "
+                                      f"other too deeply. Hint: {MARKDOWN_HINT}"]),
+    "20,000 brackets": ({"tips/warm-up.md": tip(body="[" * 20_000 + "x" + "]" * 20_000)},
+                        [f"content/tips/warm-up.md:8: {UNREADABLE}it has 20000 '[' brackets, more than the 2000 that "
+                         f"can be read in good time. Hint: {MARKDOWN_HINT}"]),
+    "a quiz intro with 20,000 brackets": ({"quiz/check.yml": QUIZ.replace("title: ", f"intro: '{'[' * 20_000}'\ntitle: ", 1)},
+                                          [f"content/quiz/check.yml:6: {UNREADABLE}it has 20000 '[' brackets, more than "
+                                           f"the 2000 that can be read in good time. Hint: {MARKDOWN_HINT}"]),
+    "YAML nested 5,000 deep": ({"tips/warm-up.md": "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n"},
+                               ["content/tips/warm-up.md:2: This YAML could not be read: it is nested too deeply. "
+                                "Hint: Look for a long run of [ or { brackets."]),
+    "a character code of 5,000 digits": ({"tips/warm-up.md": tip(body="&#" + "9" * 5000 + ";\n")},
+                                         ["content/tips/warm-up.md:8: warning: Some HTML was removed because it isn't "
+                                          "allowed here: a character code too long to read. "
+                                          "Hint: Write the content in Markdown instead of HTML."]),
     "booking_url javascript:": ({"site.yml": SITE_YML.replace("https://clinic.example/book", "javascript:alert(1)")},
                                 ["content/site.yml:4: 'booking_url' must be a full web address, got "
                                  "'javascript:alert(1)'. Hint: Start it with https://"]),

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 import markdown
 
+from ..content import convert_markdown, unreadable_markdown
 from ..problems import Problem, problem
 from ..sanitize import clean_html, removed_parts
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
@@ -87,7 +88,9 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
 
 def render_markdown(text: str, path, line, problems) -> str:
     """Markdown → HTML for quiz bodies; raw HTML passes the same allow-list as tips, with a warning."""
-    html = markdown.markdown(text) if text else ""
+    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", "")
+    if why:
+        problems.append(unreadable_markdown(path, line, why))
     removed = removed_parts(html)
     if removed:
         problems.append(problem(path, line, f"Some HTML was removed because it isn't allowed here: "
