@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import datetime as dt
 import sys
 from pathlib import Path
@@ -24,6 +26,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     build.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     build.add_argument("--base-url", help="the address the site is published at, e.g. https://clinic.example/guidance/")
+    build.add_argument("--no-cache", action="store_true", help="render all Markdown afresh (a cold build)")
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
     serve.add_argument("--port", type=port_number, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
@@ -47,12 +50,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def body_cache_path(content: Path) -> Path:
+    """Where rendered Markdown is kept between builds of this content folder (gitignored)."""
+    name = hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
+    return ROOT / ".cache" / f"bodies-{name}.json"
+
+
 def run_build(args) -> int:
     from signpost.pipeline import Project, build
     from signpost.problems import BuildFailed
 
+    from signpost.bodies import BodyCache
+
+    cache = None if args.no_cache else BodyCache.load(body_cache_path(args.content))
     try:
-        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url)
+        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, cache=cache,
+                       workers=os.cpu_count() or 1)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr)

@@ -5,8 +5,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (MarkdownRenderer, count_words, outside_problem, read_document, read_page, read_text_file,
+from .content import (count_words, outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
 from .model import QuizPage, Site, Tag
 from .problems import BuildFailed, Problem, errors_in, problem
@@ -43,13 +44,15 @@ class BuildReport:
         return f"Built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s into {self.out}"
 
 
-def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False) -> BuildReport:
+def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False,
+          cache: BodyCache | None = None, workers: int = 1) -> BuildReport:
     """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched.
 
     A preview build includes drafts and lets the page talk to the live-reload server.
+    `cache` keeps rendered Markdown between builds; `workers` processes render it when cold.
     """
     started = time.perf_counter()
-    site, problems = load_site(project, base_url=base_url, drafts=preview)
+    site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
     if errors_in(problems):
         raise BuildFailed(problems)
     files = render_site(site, project.templates, preview=preview)
@@ -60,7 +63,8 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
                        tuple(quiz.proof for quiz in site.quizzes))
 
 
-def load_site(project: Project, base_url: str | None = None, drafts: bool = False):
+def load_site(project: Project, base_url: str | None = None, drafts: bool = False,
+              cache: BodyCache | None = None, workers: int = 1):
     """Read and validate everything; return (Site or None, every problem found)."""
     content = project.content
     config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
@@ -72,12 +76,10 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     link_targets = find_link_targets(docs, quiz_files, content, drafts)
     images, image_problems = read_images(content)
     problems += image_problems
-    renderer = MarkdownRenderer(config.base_path, link_targets, set(images))
+    published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
+    bodies = render_bodies(published, config.base_path, link_targets, set(images), cache, workers)
     tips, pages = [], []
-    for doc in docs:
-        if doc.meta.get("draft") is True and not drafts:
-            continue
-        body_html, headings, body_problems = renderer.render(doc)
+    for doc, (body_html, headings, body_problems) in zip(published, bodies):
         problems += body_problems
         if doc.path.startswith("tips/"):
             item, more = read_tip(doc, config, body_html, headings, count_words(doc.body))

@@ -18,6 +18,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
+from .bodies import BodyCache
 from .pipeline import Project, build
 from .problems import BuildFailed, Problem
 from .write import write_site
@@ -51,10 +52,10 @@ def show_problems_everywhere(problems: list[Problem], preview: Path) -> None:
     write_site({path: page for path in pages or ["index.html"]}, preview)
 
 
-def rebuild(project: Project, preview: Path, base_url: str) -> bool:
+def rebuild(project: Project, preview: Path, base_url: str, cache: BodyCache | None = None) -> bool:
     """Build the preview; on a mistake, print it and show it in the browser. True when built."""
     try:
-        report = build(project, preview, base_url=base_url, preview=True)
+        report = build(project, preview, base_url=base_url, preview=True, cache=cache)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr, flush=True)
@@ -169,9 +170,10 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     project = Project.at(root, content)
     preview = Path(preview or root / ".preview")
     base_url = f"http://{host}:{port}/"
-    rebuild(project, preview, base_url)
+    cache = BodyCache()  # in memory: after one save, only the saved file's Markdown is rendered again
+    rebuild(project, preview, base_url, cache)
     watcher = RebuildWatcher([project.content, project.templates, project.assets],
-                             lambda: rebuild(project, preview, base_url))
+                             lambda: rebuild(project, preview, base_url, cache))
     print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
     server = Server(watcher=watcher)
     server.SFH = PreviewFileHandler

@@ -1,0 +1,58 @@
+"""The Markdown cache and parallel rendering: never stale, and byte-identical to a plain build."""
+import shutil
+
+import pytest
+
+from signpost.bodies import BodyCache
+from signpost.pipeline import Project, build
+from signpost.problems import BuildFailed
+from tests.sitekit import ROOT, make_content, tip
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def many_tips(count):
+    return {f"tips/tip-{i:03}.md": tip(title=f"Tip {i}", tags=f"[t{i % 7}]",
+                                       body=f"## Part\n\nSee [the next](tip-{(i + 1) % count:03}.md).\n")
+            for i in range(count)}
+
+
+def test_parallel_and_cached_builds_give_the_same_bytes(tmp_path):
+    content = make_content(tmp_path, many_tips(120))
+    project = Project.at(ROOT, content)
+    build(project, tmp_path / "plain")
+    build(project, tmp_path / "parallel", workers=2)
+    cache = BodyCache.load(tmp_path / "cache.json")
+    build(project, tmp_path / "cold", cache=cache)
+    warm = BodyCache.load(tmp_path / "cache.json")
+    assert len(warm.entries) == 121  # 120 tips and the default warm-up tip
+    build(project, tmp_path / "warm", cache=warm)
+    plain = snapshot(tmp_path / "plain")
+    assert plain == snapshot(tmp_path / "parallel") == snapshot(tmp_path / "cold") == snapshot(tmp_path / "warm")
+
+
+def test_cache_is_never_stale(tmp_path):
+    """Change a body, a title, a tag, a template and the set of files: each shows up at once."""
+    content = make_content(tmp_path, {"tips/shoes.md": tip(title="Shoes", body="[Warm](warm-up.md)\n")})
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    project = Project(content, templates, ROOT / "assets")
+    cache, out = BodyCache(), tmp_path / "out"
+    build(project, out, cache=cache)
+    (content / "tips/shoes.md").write_text(tip(title="Trainers", tags="[kit]", body="[Warm up](warm-up.md) now\n"))
+    (templates / "tag.html").write_text((templates / "tag.html").read_text().replace("Tips about", "All about"))
+    build(project, out, cache=cache)
+    page = (out / "tips/shoes/index.html").read_text()
+    assert "<h1>Trainers</h1>" in page and "Warm up</a> now" in page
+    assert "All about kit" in (out / "tags/kit/index.html").read_text()
+    assert not (out / "tags/running").exists() or "Trainers" not in (out / "tags/running/index.html").read_text()
+    (content / "tips/warm-up.md").unlink()  # the link in shoes.md now points nowhere
+    with pytest.raises(BuildFailed, match="points at a file that doesn't exist"):
+        build(project, out, cache=cache)
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path):
+    (tmp_path / "cache.json").write_text("{not json")
+    assert BodyCache.load(tmp_path / "cache.json").entries == {}
