@@ -124,7 +124,7 @@ def build_command(tool: str, program: Path, corpus: Path, out: Path) -> tuple[li
     """(command line, working folder) for a cold build of `corpus` into `out`."""
     here = corpus / tool
     if tool == "signpost":
-        return [str(program), str(REPO / "build.py"), "build", "--content", str(corpus / "content"),
+        return [str(program), str(REPO / "build.py"), "build", "--no-cache", "--content", str(corpus / "content"),
                 "--out", str(out)], REPO
     if tool == "pelican":
         return [str(program), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"], here

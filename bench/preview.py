@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from signpost.pipeline import Project  # noqa: E402
-from signpost.serve import rebuild  # noqa: E402
+from signpost.serve import Preview, rebuild  # noqa: E402
 
 
 def wait_for(path: Path, marker: bytes, timeout: float = 180.0, every: float = 0.01) -> bool:
@@ -87,13 +87,13 @@ def time_edits(tip: Path, page: Path, edits: int) -> list[float]:
 
 def time_rebuilds(content: Path, preview: Path, times: int = 2) -> list[float]:
     """How long signpost.serve.rebuild() takes when called directly (no server, no watcher)."""
-    project = Project.at(REPO, content)
+    state = Preview(Project.at(REPO, content), preview, "http://127.0.0.1:8000/")
     seconds = []
     with contextlib.redirect_stdout(io.StringIO()):
-        rebuild(project, preview, "http://127.0.0.1:8000/")  # the first one is the server's cold build
+        rebuild(state)  # the first one is the server's cold build
         for _ in range(times):
             started = time.perf_counter()
-            rebuild(project, preview, "http://127.0.0.1:8000/")
+            rebuild(state)
             seconds.append(time.perf_counter() - started)
     return seconds
 

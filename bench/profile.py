@@ -46,7 +46,7 @@ def profile_build(python: Path, tips: int, seed: int) -> Path:
     report = RESULTS / f"profile-{tips}.txt"
     RESULTS.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(python), "-m", "pyinstrument", "-r", "text", "-p", "time=percent_of_total", "-o", str(report),
-                    str(REPO / "build.py"), "build", "--content", str(content), "--out", str(out)],
+                    str(REPO / "build.py"), "build", "--no-cache", "--content", str(content), "--out", str(out)],
                    cwd=REPO, check=True)
     return report
 

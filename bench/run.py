@@ -47,13 +47,34 @@ def per_page(result: dict, pages: int) -> dict:
 
 def measure_signpost(content: Path, out: Path, runs: int) -> dict:
     """Cold builds (no previous output) with the command line an editor uses."""
-    command = [sys.executable, str(REPO / "build.py"), "build", "--content", str(content), "--out", str(out)]
+    command = [sys.executable, str(REPO / "build.py"), "build", "--no-cache", "--content", str(content), "--out", str(out)]
     result = repeat(command, runs, cwd=REPO, before=lambda: shutil.rmtree(out, ignore_errors=True))
     if "error" in result:
         return result
     total, files, pages = folder_size(out)
     return {**per_page(result, pages), "files": files, "output_bytes": total,
             "output_kb_per_page": total / pages / 1024}
+
+
+def measure_warm(content: Path, out: Path, runs: int) -> dict:
+    """Builds with the on-disk Markdown cache, one tip changed since the last build each time."""
+    command = [sys.executable, str(REPO / "build.py"), "build", "--content", str(content), "--out", str(out)]
+    subprocess.run(command, cwd=REPO, capture_output=True, check=True)  # fills the cache
+    tip = sorted((content / "tips").glob("*.md"))[0]
+    original = tip.read_text(encoding="utf-8")
+    edits = iter(range(1, runs + 1))
+
+    def change_one_tip():
+        tip.write_text(original + f"\nEdited for warm build {next(edits)}.\n", encoding="utf-8")
+
+    try:
+        result = repeat(command, runs, cwd=REPO, before=change_one_tip)
+    finally:
+        tip.write_text(original, encoding="utf-8")
+    if "error" in result:
+        return result
+    _, _, pages = folder_size(out)
+    return per_page(result, pages)
 
 
 def measure_floors(content: Path, work: Path, runs: int) -> dict:
@@ -106,6 +127,12 @@ def table(report: dict) -> str:
         lines.append(f"| {size['tips']:,} | {s['pages']:,} | {spread} | {s['cpu_seconds']:.2f} "
                      f"| {s['cpu_ms_per_page']:.1f} | {memory} | {s['output_kb_per_page']:.1f} "
                      f"| {fmt(floors['read'].get('seconds'))} | {fmt(floors['naive'].get('seconds'))} |")
+    lines += ["", "| tips | warm build s (one tip changed, Markdown cache on disk) | CPU s |", "|---|---|---|"]
+    for size in report["sizes"]:
+        warm = size.get("warm", {})
+        if warm and "error" not in warm:
+            lines.append(f"| {size['tips']:,} | {warm['seconds']:.2f} ({warm['seconds_min']:.2f}–"
+                         f"{warm['seconds_max']:.2f}) | {warm['cpu_seconds']:.2f} |")
     growth = report["growth"]
     for name, key in (("time (CPU ms per extra page)", "cpu_ms"), ("memory (KB per extra page)", "rss_kb")):
         steps = ", ".join(f"{g['from']:,}→{g['to']:,}: {g['per_page']:.1f}" for g in growth[key])
@@ -131,6 +158,7 @@ def run(sizes, runs: int, large_runs: int, edits: int, seed: int) -> dict:
         content = make_corpus(n, seed) / "content"
         report["sizes"].append({"tips": n, "runs": times,
                                 "signpost": measure_signpost(content, OUT / f"dist-{n}", times),
+                                "warm": measure_warm(content, OUT / f"dist-{n}", times),
                                 "floors": measure_floors(content, OUT / f"naive-{n}", times)})
         if n == PREVIEW_SIZE and edits:
             print(f"… preview latency at {n:,} tips ({edits} saves)", file=sys.stderr, flush=True)

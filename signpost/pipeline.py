@@ -52,11 +52,22 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     `cache` keeps rendered Markdown between builds; `workers` processes render it when cold.
     """
     started = time.perf_counter()
+    files, site, problems = build_files(project, base_url, preview, cache, workers)
+    write_site(files, out, keep=(project.content, project.templates, project.assets))
+    return report_build(files, site, problems, out, started)
+
+
+def build_files(project: Project, base_url: str | None = None, preview: bool = False,
+                cache: BodyCache | None = None, workers: int = 1):
+    """Load, validate and render, without writing: (files, site, problems). Raises BuildFailed."""
     site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
     if errors_in(problems):
         raise BuildFailed(problems)
-    files = render_site(site, project.templates, preview=preview)
-    write_site(files, out, keep=(project.content, project.templates, project.assets))
+    return render_site(site, project.templates, preview=preview), site, problems
+
+
+def report_build(files: dict, site: Site, problems, out: Path, started: float) -> BuildReport:
+    """What a finished build tells the person who ran it."""
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,
                        tuple(p for p in problems if p.severity == "warning"),

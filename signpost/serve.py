@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload import Server
@@ -19,9 +20,9 @@ from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from .bodies import BodyCache
-from .pipeline import Project, build
+from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
-from .write import write_site
+from .write import update_changed, write_site
 
 ERROR_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -52,18 +53,39 @@ def show_problems_everywhere(problems: list[Problem], preview: Path) -> None:
     write_site({path: page for path in pages or ["index.html"]}, preview)
 
 
-def rebuild(project: Project, preview: Path, base_url: str, cache: BodyCache | None = None) -> bool:
+@dataclass
+class Preview:
+    """What the preview server keeps between rebuilds: rendered Markdown, and the files it
+    last wrote, so a save rewrites only the pages whose bytes changed."""
+
+    project: Project
+    folder: Path
+    base_url: str
+    cache: BodyCache = field(default_factory=BodyCache)
+    written: dict | None = None   # None: the folder holds something else (e.g. the error page)
+
+
+def rebuild(preview: Preview) -> bool:
     """Build the preview; on a mistake, print it and show it in the browser. True when built."""
+    started = time.perf_counter()
     try:
-        report = build(project, preview, base_url=base_url, preview=True, cache=cache)
+        files, site, problems = build_files(preview.project, preview.base_url, preview=True, cache=preview.cache)
+        if preview.written is None:
+            write_site(files, preview.folder, keep=(preview.project.content, preview.project.templates,
+                                                    preview.project.assets))
+        else:
+            update_changed(files, preview.written, preview.folder)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr, flush=True)
+        preview.written = None
         try:
-            show_problems_everywhere(failure.problems, preview)
+            show_problems_everywhere(failure.problems, preview.folder)
         except BuildFailed:  # the preview folder itself can't be written: the messages above say why
             pass
         return False
+    preview.written = files
+    report = report_build(files, site, problems, preview.folder, started)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(f"{time.strftime('%H:%M:%S')} {report.summary()}", flush=True)
@@ -168,17 +190,15 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
               "drafts included. Leave out --host to keep it on this computer.", file=sys.stderr, flush=True)
     host = host or "127.0.0.1"
     project = Project.at(root, content)
-    preview = Path(preview or root / ".preview")
-    base_url = f"http://{host}:{port}/"
-    cache = BodyCache()  # in memory: after one save, only the saved file's Markdown is rendered again
-    rebuild(project, preview, base_url, cache)
-    watcher = RebuildWatcher([project.content, project.templates, project.assets],
-                             lambda: rebuild(project, preview, base_url, cache))
-    print(f"Preview on {base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
+    folder = Path(preview or root / ".preview")
+    state = Preview(project, folder, f"http://{host}:{port}/")
+    rebuild(state)
+    watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
+    print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
     server = Server(watcher=watcher)
     server.SFH = PreviewFileHandler
     try:
-        server.serve(root=str(preview), port=port, host=host, restart_delay=0)
+        server.serve(root=str(folder), port=port, host=host, restart_delay=0)
     except OSError as error:  # e.g. another preview already uses the port
         print(f"Could not start the preview on {host}:{port}: {error.strerror or error}. "
               f"Hint: Stop the other server, or add --port {port % 65535 + 1}.", file=sys.stderr, flush=True)
