@@ -11,7 +11,7 @@ from .content import (count_words, outside_problem, read_document, read_page, re
                       read_tip, slug_problem)
 from .model import QuizPage, Site, Tag
 from .problems import BuildFailed, Problem, errors_in, problem
-from .render import render_site
+from .render import RenderMemo, render_site
 from .write import write_site
 
 
@@ -58,12 +58,12 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
 
 
 def build_files(project: Project, base_url: str | None = None, preview: bool = False,
-                cache: BodyCache | None = None, workers: int = 1):
+                cache: BodyCache | None = None, workers: int = 1, memo: RenderMemo | None = None):
     """Load, validate and render, without writing: (files, site, problems). Raises BuildFailed."""
     site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
     if errors_in(problems):
         raise BuildFailed(problems)
-    return render_site(site, project.templates, preview=preview), site, problems
+    return render_site(site, project.templates, preview=preview, memo=memo), site, problems
 
 
 def report_build(files: dict, site: Site, problems, out: Path, started: float) -> BuildReport:

@@ -7,6 +7,7 @@ import posixpath
 import re
 import traceback
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -27,7 +28,8 @@ def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
     return names
 
 
-def make_environment(templates_dir, site: Site, asset_names: dict[str, str], preview: bool) -> jinja2.Environment:
+def make_environment(templates_dir, site: Site, asset_names: dict[str, str], preview: bool,
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """One Jinja2 environment per build: autoescaped, strict about typos, with the URL helpers."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -36,6 +38,7 @@ def make_environment(templates_dir, site: Site, asset_names: dict[str, str], pre
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
     base_path, base_url = site.config.base_path, site.config.base_url
 
@@ -175,11 +178,56 @@ def compact_html(html: str) -> str:
     return "".join(part if part.startswith("<pre") else re.sub(r"\n[ \t]+", "\n", part) for part in parts)
 
 
-def render_site(site: Site, templates_dir, preview: bool = False) -> dict[str, bytes]:
-    """Render every page and copy every asset; two sources for one output path is an error."""
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between preview rebuilds; Jinja checks each one
+    against its template's source, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class RenderMemo:
+    """What the preview server keeps from one render to the next."""
+
+    pages: dict = field(default_factory=dict)   # tip page path → (key, bytes)
+    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+
+
+def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:
+    """A hash of everything a tip page can show besides the tip itself: the templates, the
+    settings, asset names, menus, and every tip's card (title, summary…) and tags."""
+    templates = sorted((p.relative_to(templates_dir).as_posix(), p.read_bytes())
+                       for p in Path(templates_dir).rglob("*") if p.is_file())
+    facts = (templates, repr(site.config), sorted(asset_names.items()), preview,
+             [(q.slug, q.model.title) for q in site.quizzes], [(p.slug, p.title, p.nav_title) for p in site.pages],
+             [(t.slug, t.title, t.summary, t.reading_minutes, t.draft, t.order, t.tags) for t in site.tips])
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
+def tip_page_key(site_key: str, context: dict) -> str:
+    """A tip page's bytes depend only on this: the site's fingerprint, the tip, its related tips."""
+    facts = (site_key, repr(context["tip"]), [t.slug for t in context["related"]])
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
+def render_site(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Render every page and copy every asset; two sources for one output path is an error.
+
+    `memo` (the preview server's) keeps tip pages from the last render: a tip page whose key
+    is unchanged is reused as it is, so one save re-renders a few pages, not thousands.
+    """
     assets = minify_assets(site.assets)
     asset_names = fingerprint_assets(assets)
-    env = make_environment(templates_dir, site, asset_names, preview)
+    env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
+    site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
     files: dict[str, bytes] = {}
     sources: dict[str, str] = {}
     problems = []
@@ -189,6 +237,10 @@ def render_site(site: Site, templates_dir, preview: bool = False) -> dict[str, b
                                     f"which {sources[out_path]} already uses",
                                     "Rename one of the two files."))
             continue
+        key = tip_page_key(site_key, context) if memo is not None and template == "tip.html" else None
+        if key and memo.pages.get(out_path, ("", b""))[0] == key:
+            files[out_path], sources[out_path] = memo.pages[out_path][1], source
+            continue
         try:
             html = env.get_template(template).render(**context)
         except jinja2.TemplateError as error:
@@ -196,6 +248,8 @@ def render_site(site: Site, templates_dir, preview: bool = False) -> dict[str, b
             continue
         html = compact_html(html) if out_path.endswith(".html") else html
         files[out_path], sources[out_path] = html.encode("utf-8"), source
+        if key:
+            memo.pages[out_path] = (key, files[out_path])
     if problems:
         raise BuildFailed(problems)
     for path, data in assets.items():

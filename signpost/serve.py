@@ -22,6 +22,7 @@ from tornado.web import HTTPError
 from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
+from .render import RenderMemo
 from .write import update_changed, write_site
 
 ERROR_PAGE = """<!doctype html>
@@ -62,6 +63,7 @@ class Preview:
     folder: Path
     base_url: str
     cache: BodyCache = field(default_factory=BodyCache)
+    memo: RenderMemo = field(default_factory=RenderMemo)   # tip pages and compiled templates, see render_site
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
 
 
@@ -69,7 +71,8 @@ def rebuild(preview: Preview) -> bool:
     """Build the preview; on a mistake, print it and show it in the browser. True when built."""
     started = time.perf_counter()
     try:
-        files, site, problems = build_files(preview.project, preview.base_url, preview=True, cache=preview.cache)
+        files, site, problems = build_files(preview.project, preview.base_url, preview=True, cache=preview.cache,
+                                            memo=preview.memo)
         if preview.written is None:
             write_site(files, preview.folder, keep=(preview.project.content, preview.project.templates,
                                                     preview.project.assets))

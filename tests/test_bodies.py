@@ -56,3 +56,29 @@ def test_cache_is_never_stale(tmp_path):
 def test_a_damaged_cache_file_is_ignored(tmp_path):
     (tmp_path / "cache.json").write_text("{not json")
     assert BodyCache.load(tmp_path / "cache.json").entries == {}
+
+
+def test_preview_reuses_unchanged_tip_pages_but_never_a_stale_one(tmp_path):
+    from signpost.serve import Preview, rebuild
+    content = make_content(tmp_path, {"tips/shoes.md": tip(title="Shoes", body="Fit.\n"),
+                                      "tips/rest.md": tip(title="Rest", tags="[sleep]")})
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    state = Preview(Project(content, templates, ROOT / "assets"), tmp_path / "preview", "http://127.0.0.1:8000/")
+    assert rebuild(state)
+    (content / "tips/shoes.md").write_text(tip(title="Trainers", body="Fit well.\n"))
+    assert rebuild(state)
+    rest_entry = state.memo.pages["tips/rest/index.html"]
+    warm = (tmp_path / "preview/tips/warm-up/index.html").read_text()
+    assert "Trainers" in warm and "Shoes" not in warm  # the related-tips card of a changed tip
+    assert "Fit well." in (tmp_path / "preview/tips/shoes/index.html").read_text()
+    (content / "tips/shoes.md").write_text(tip(title="Trainers", body="Fit well, always.\n"))
+    assert rebuild(state)
+    assert state.memo.pages["tips/rest/index.html"] is rest_entry  # only a body changed: reused, not re-rendered
+    assert "Fit well, always." in (tmp_path / "preview/tips/shoes/index.html").read_text()
+    (templates / "macros.html").write_text((templates / "macros.html").read_text().replace("min read", "minutes"))
+    assert rebuild(state)
+    assert "minutes" in (tmp_path / "preview/tips/warm-up/index.html").read_text()
+    fresh = tmp_path / "fresh"
+    build(Project(content, templates, ROOT / "assets"), fresh, base_url="http://127.0.0.1:8000/", preview=True)
+    assert snapshot(fresh) == snapshot(tmp_path / "preview")
