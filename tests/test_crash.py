@@ -31,7 +31,7 @@ import build, signpost.pipeline as pipeline
 original = pipeline.write_site
 def announce_then_write(*args, **kwargs):
     print("writing", flush=True)
-    original(*args, **kwargs)
+    return original(*args, **kwargs)
 pipeline.write_site = announce_then_write
 sys.exit(build.main(sys.argv[2:]))
 """
@@ -239,3 +239,23 @@ def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, mes
         build(Project.at(ROOT, content), out)
     assert [str(p) for p in failure.value.problems] == [f"{out}: " + message.format(content=content)]
     assert snapshot(tmp_path) == before
+
+
+def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
+    # Where the system can't exchange folders atomically, out/ is renamed aside first: if the new
+    # site then can't take its place, the old one must go back rather than leave no site at all.
+    out = tmp_path / "dist"
+    write_site({"index.html": b"old"}, out)
+    monkeypatch.setattr("signpost.write._exchange", lambda a, b: False)
+    real_rename, failed = Path.rename, []
+
+    def rename(self, target):  # the new site's move into place fails, once
+        if self.name.startswith(".dist.") and Path(target) == out.resolve() and not failed:
+            failed.append(self)
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        return real_rename(self, target)
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(BuildFailed) as failure:
+        write_site({"index.html": b"new"}, out)
+    assert failure.value.problems[0].message == "Could not write the site here: Invalid cross-device link."
+    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
