@@ -11,7 +11,7 @@ from .content import (count_words, outside_problem, read_document, read_page, re
                       read_tip, slug_problem)
 from .model import QuizPage, Site, Tag
 from .problems import BuildFailed, Problem, errors_in, problem
-from .render import RenderMemo, render_site
+from .render import RenderMemo, render_pages, render_site
 from .write import write_site
 
 
@@ -52,22 +52,29 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     `cache` keeps rendered Markdown between builds; `workers` processes render it when cold.
     """
     started = time.perf_counter()
-    files, site, problems = build_files(project, base_url, preview, cache, workers)
-    write_site(files, out, keep=(project.content, project.templates, project.assets))
-    return report_build(files, site, problems, out, started)
+    site, problems = load_valid_site(project, base_url, preview, cache, workers)
+    pages = render_pages(site, project.templates, preview=preview)
+    written = write_site(pages, out, keep=(project.content, project.templates, project.assets))
+    return report_build(written, site, problems, out, started)
 
 
 def build_files(project: Project, base_url: str | None = None, preview: bool = False,
                 cache: BodyCache | None = None, workers: int = 1, memo: RenderMemo | None = None):
-    """Load, validate and render, without writing: (files, site, problems). Raises BuildFailed."""
-    site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
-    if errors_in(problems):
-        raise BuildFailed(problems)
+    """Load, validate and render into memory, without writing: (files, site, problems)."""
+    site, problems = load_valid_site(project, base_url, preview, cache, workers)
     return render_site(site, project.templates, preview=preview, memo=memo), site, problems
 
 
-def report_build(files: dict, site: Site, problems, out: Path, started: float) -> BuildReport:
-    """What a finished build tells the person who ran it."""
+def load_valid_site(project: Project, base_url, preview: bool, cache, workers: int):
+    """load_site, raising BuildFailed with every problem when there is any error."""
+    site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
+    if errors_in(problems):
+        raise BuildFailed(problems)
+    return site, problems
+
+
+def report_build(files, site: Site, problems, out: Path, started: float) -> BuildReport:
+    """What a finished build tells the person who ran it; `files` are the output paths."""
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,
                        tuple(p for p in problems if p.severity == "warning"),

@@ -219,40 +219,47 @@ def tip_page_key(site_key: str, context: dict) -> str:
 
 
 def render_site(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None) -> dict[str, bytes]:
-    """Render every page and copy every asset; two sources for one output path is an error.
+    """Every output file in memory, for the preview (which compares them with the last ones)."""
+    return dict(render_pages(site, templates_dir, preview, memo))
 
-    `memo` (the preview server's) keeps tip pages from the last render: a tip page whose key
-    is unchanged is reused as it is, so one save re-renders a few pages, not thousands.
+
+def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None):
+    """Yield (output path, bytes) for every page, asset and image, one at a time, so a build
+    can write each page as it is made instead of holding the whole site in memory.
+
+    Every problem (two sources for one output path, a template mistake) is collected and
+    raised together after the last page, before anything is swapped in. `memo` (the preview
+    server's) keeps tip pages from the last render: a tip page whose key is unchanged is
+    reused as it is, so one save re-renders a few pages, not thousands.
     """
     assets = minify_assets(site.assets)
     asset_names = fingerprint_assets(assets)
     env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
     site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
-    files: dict[str, bytes] = {}
     sources: dict[str, str] = {}
     problems = []
     for out_path, template, context, source in list_pages(site):
-        if out_path in files:
+        if out_path in sources:
             problems.append(problem(source, None, f"This would be written to {out_path}, "
                                     f"which {sources[out_path]} already uses",
                                     "Rename one of the two files."))
             continue
+        sources[out_path] = source
         key = tip_page_key(site_key, context) if memo is not None and template == "tip.html" else None
         if key and memo.pages.get(out_path, ("", b""))[0] == key:
-            files[out_path], sources[out_path] = memo.pages[out_path][1], source
+            yield out_path, memo.pages[out_path][1]
             continue
         try:
             html = env.get_template(template).render(**context)
         except jinja2.TemplateError as error:
             problems.append(template_problem(error, template, source))
             continue
-        html = compact_html(html) if out_path.endswith(".html") else html
-        files[out_path], sources[out_path] = html.encode("utf-8"), source
+        data = (compact_html(html) if out_path.endswith(".html") else html).encode("utf-8")
         if key:
-            memo.pages[out_path] = (key, files[out_path])
+            memo.pages[out_path] = (key, data)
+        yield out_path, data
     if problems:
         raise BuildFailed(problems)
     for path, data in assets.items():
-        files[asset_names[path]] = data
-    files.update(site.images)
-    return files
+        yield asset_names[path], data
+    yield from site.images.items()

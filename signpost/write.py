@@ -1,4 +1,4 @@
-"""{path: bytes} → an output folder, swapped in whole: the old site or the new one, never a mix."""
+"""Pages → an output folder, swapped in whole: the old site or the new one, never a mix."""
 from __future__ import annotations
 
 import ctypes
@@ -31,12 +31,18 @@ def remove_leftovers(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_files(files: dict[str, bytes], folder: Path) -> None:
-    """Write every file under folder, creating sub-folders as needed."""
-    for rel, data in sorted(files.items()):
+def write_files(files, folder: Path) -> list[str]:
+    """Write every file under folder, creating sub-folders as needed; the paths written.
+
+    `files` is a {path: bytes} mapping or an iterable of (path, bytes) pairs: a build passes
+    the renderer's generator, so only one page at a time is held in memory."""
+    written = []
+    for rel, data in (files.items() if isinstance(files, dict) else files):
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        written.append(rel)
+    return written
 
 
 def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: Path) -> int:
@@ -55,8 +61,9 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
     return len(changed)
 
 
-def write_site(files: dict[str, bytes], out: Path, keep=()) -> None:
-    """Write the site into `out`; a disk that is full or read-only is a problem, not a traceback.
+def write_site(files, out: Path, keep=()) -> list[str]:
+    """Write the site into `out` and return the paths written; a disk that is full or read-only
+    is a problem, not a traceback. `files` as for write_files.
 
     `keep` lists folders (the sources) that replacing `out` must never delete.
     """
@@ -64,7 +71,7 @@ def write_site(files: dict[str, bytes], out: Path, keep=()) -> None:
     if refused:
         raise BuildFailed([refused])
     try:
-        swap_in(files, out)
+        return swap_in(files, out)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -95,19 +102,19 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files: dict[str, bytes], out: Path) -> None:
+def swap_in(files, out: Path) -> list[str]:
     """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        write_files(files, staging)
+        written = write_files(files, staging)
         staging.chmod(0o755)
         if out.exists() and _exchange(staging, out):
             # Now holds the previous site; the new one is live, so a failure here is not the build's.
             shutil.rmtree(staging, ignore_errors=True)
-            return
+            return written
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
             old.rmdir()
@@ -120,6 +127,7 @@ def swap_in(files: dict[str, bytes], out: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(out)
+        return written
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
