@@ -241,7 +241,7 @@ def test_quiz_values_of_the_wrong_type(text):
     quiz_outcome(text)
 
 
-@budget(500)
+@budget(1000)
 @given(st.text(max_size=400))
 def test_random_text_as_a_quiz(text):
     quiz_outcome(text)
