@@ -158,7 +158,15 @@ class RebuildWatcher:
 
 class PreviewFileHandler(StaticFileHandler):
     """livereload's file handler (Tornado's, which keeps requests inside the preview folder), but a
-    null byte in the address is a plain 404 rather than a 500 with a traceback in the terminal."""
+    null byte in the address is a plain 404 rather than a 500 with a traceback in the terminal,
+    and on loopback a request naming another host is refused: a web page that points its own
+    domain at 127.0.0.1 ("DNS rebinding") can't read the preview."""
+
+    loopback_only = True
+
+    def prepare(self):
+        if self.loopback_only and not is_loopback(self.request.host_name):
+            raise HTTPError(403)
 
     def validate_absolute_path(self, root, absolute_path):
         if "\x00" in absolute_path:
@@ -199,7 +207,7 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
     print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
     server = Server(watcher=watcher)
-    server.SFH = PreviewFileHandler
+    server.SFH = type("PreviewFiles", (PreviewFileHandler,), {"loopback_only": is_loopback(host)})
     try:
         server.serve(root=str(folder), port=port, host=host, restart_delay=0)
     except OSError as error:  # e.g. another preview already uses the port

@@ -121,6 +121,21 @@ TRAVERSALS = [
 ]
 
 
+def get_as(port: int, host: bytes) -> int:
+    """The status of a request for the home page that names `host` in its Host header."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+        return int(sock.recv(100).split(b" ", 2)[1])
+
+
+def test_requests_naming_another_host_are_refused(tmp_path):
+    """A site that resolves its own name to 127.0.0.1 must not be able to read the preview."""
+    with preview_server(tmp_path, make_content(tmp_path)) as (_, port):
+        assert get_as(port, f"127.0.0.1:{port}".encode()) == 200
+        assert get_as(port, f"localhost:{port}".encode()) == 200
+        assert get_as(port, f"evil.example:{port}".encode()) == 403
+
+
 def test_nothing_outside_the_preview_folder_is_ever_served(tmp_path):
     content = make_content(tmp_path)
     (tmp_path / "secret.txt").write_text(SECRET)
