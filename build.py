@@ -35,6 +35,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--preview-dir", type=Path, help="where the preview is built (default: .preview/)")
     check = commands.add_parser("check", help="find broken links, overdue reviews and hard-to-read tips")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: for other tools")
+    check.add_argument("--weights", action="store_true",
+                       help="also weigh every page (HTML, CSS, JS; raw and gzip) against the 14 KB budget")
     check.add_argument("--content", type=Path, default=ROOT / "content")
     check.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
     new = commands.add_parser("new", help='start a new tip as a draft: build.py new tip "Title"')
@@ -85,7 +87,7 @@ def run_check(args) -> int:
     from signpost.check import check_site, format_report
     from signpost.pipeline import Project
 
-    report = check_site(Project.at(ROOT, args.content), args.today)
+    report = check_site(Project.at(ROOT, args.content), args.today, weights=args.weights)
     print(format_report(report, args.format))
     return 1 if report.errors else 0
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from .model import Site, Tip
 from .pipeline import Project, load_site
-from .problems import Problem, problem
+from .problems import BuildFailed, Problem, problem
 from .readability import reading_age, split_sentences
+from .render import render_site
 from .scaffold import placeholder_texts
+from .weight import PAGE_BUDGET, format_weights, page_weights
 
 SOON_DAYS = 30        # a review due within this many days is a warning
 HARDEST_SHOWN = 3     # how many of a hard tip's hardest sentences to name
@@ -36,6 +38,7 @@ class CheckReport:
     tips: int
     pages: int
     quizzes: int
+    weights: tuple = ()          # weight.Weight per page, when asked for
 
     @property
     def errors(self) -> list[Problem]:
@@ -51,25 +54,42 @@ class CheckReport:
                 f"{plural(len(self.warnings), 'warning')}.")
 
 
-def check_site(project: Project, today: dt.date) -> CheckReport:
-    """Load the site as published and with drafts, then run the checks only `check` makes."""
+def check_site(project: Project, today: dt.date, weights: bool = False) -> CheckReport:
+    """Load the site as published and with drafts, then run the checks only `check` makes;
+    with `weights`, also render the published site in memory and weigh every page."""
     published, problems = load_site(project)
     with_drafts, more = load_site(project, drafts=True)
     found = set(problems) | set(more)
     site = with_drafts or published
-    info = []
+    info, weighed = [], []
     if site:
         found |= set(check_anchors(site))
         found |= set(check_reviews(site, today))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_placeholders(site.tips))
         info = describe_drafts(site) + describe_proofs(site)
-    else:
+    if published and weights:
+        weight_problems, weighed = check_weights(published, project)
+        found |= set(weight_problems)
+    if not site:
         info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
                         "checked once the errors above are fixed", severity="info")]
     ordered = sorted(found, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
     tips, pages, quizzes = count_sources(project, site)
-    return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes)
+    return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes, tuple(weighed))
+
+
+def check_weights(site: Site, project: Project) -> tuple[list[Problem], list]:
+    """Render the published site in memory and hold every page to the first-round-trip budget."""
+    try:
+        files = render_site(site, project.templates)
+    except BuildFailed as failure:
+        return list(failure.problems), []
+    weights = page_weights(files, site.config.base_path)
+    over = [problem(f"page {w.path}", None, f"This page needs {w.gzipped / 1024:.1f} KB (gzip) on first load, "
+                    f"over the {PAGE_BUDGET // 1024} KB budget", "Shorten it, or split it into two pages.",
+                    severity="warning") for w in weights if w.over_budget]
+    return over, weights
 
 
 def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
@@ -229,10 +249,15 @@ def describe_proofs(site: Site) -> list[Problem]:
 def format_report(report: CheckReport, style: str = "text") -> str:
     """The report as lines for a person, or as JSON for tools."""
     if style == "json":
-        return json.dumps({"errors": [fields_of(p) for p in report.errors],
-                           "warnings": [fields_of(p) for p in report.warnings],
-                           "info": [fields_of(p) for p in report.info]}, indent=2, ensure_ascii=False)
-    return "\n".join([*map(str, report.problems), *map(str, report.info), report.summary()])
+        found = {"errors": [fields_of(p) for p in report.errors],
+                 "warnings": [fields_of(p) for p in report.warnings],
+                 "info": [fields_of(p) for p in report.info]}
+        if report.weights:
+            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts}
+                                for w in report.weights]
+        return json.dumps(found, indent=2, ensure_ascii=False)
+    table = format_weights(list(report.weights)) if report.weights else []
+    return "\n".join([*map(str, report.problems), *map(str, report.info), *table, report.summary()])
 
 
 def fields_of(item: Problem) -> dict:

@@ -36,3 +36,18 @@ def test_every_real_page_is_within_budget(built_site):
     quiz_js = [p for p in files if p.startswith("js/quiz.")]
     assert quiz_js and all(gzipped_size(files[p]) <= SCRIPT_BUDGET for p in quiz_js)
     assert PAGE_BUDGET == 14 * 1024
+
+
+def test_check_weighs_every_page_and_warns_about_heavy_ones(tmp_path):
+    import datetime as dt
+    from signpost.check import check_site, format_report
+    from signpost.pipeline import Project
+    from tests.sitekit import ROOT, make_content, tip
+    noise = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(600))
+    content = make_content(tmp_path, {"tips/big.md": tip(title="Big", body=f"{noise}\n")})
+    report = check_site(Project.at(ROOT, content), dt.date(2026, 1, 10), weights=True)
+    warnings = [str(p) for p in report.problems if p.severity == "warning" and p.path.startswith("page ")]
+    assert len(warnings) == 1 and warnings[0].startswith("page tips/big/index.html: warning: This page needs ")
+    assert warnings[0].endswith("KB (gzip) on first load, over the 14 KB budget. Hint: Shorten it, or split it into two pages.")
+    assert len(report.weights) == 7 and [w.path for w in report.weights if w.over_budget] == ["tips/big/index.html"]
+    assert format_report(report).splitlines()[-2] == "7 pages; budget 14 KB gzip per page: 1 over."

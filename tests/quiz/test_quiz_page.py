@@ -181,7 +181,9 @@ def test_change_link_returns_to_check_your_answers(page: Page, site_url):
     expect(step(page)).to_contain_text("65 or over")
 
 
-def test_every_step_passes_axe(page: Page, site_url, check_axe):
+@pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
+def test_every_step_passes_axe(page: Page, site_url, check_axe, width):
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{site_url}/{QUIZ}")
     check_axe(page)
     page.get_by_role("button", name="Start now").click()
