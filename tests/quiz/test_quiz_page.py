@@ -236,3 +236,19 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     expect(page.get_by_role("button", name="Start now")).to_be_hidden()
     assert page.locator("[data-step]:visible").count() == 1
     context.close()   # (axe cannot run here: it needs JavaScript)
+
+
+def test_printed_result_has_the_answers_and_safety_net_but_no_navigation(page: Page, site_url, tmp_path):
+    open_quiz(page, site_url)
+    answer_all(page, CALM)
+    page.get_by_role("button", name="See my result").click()
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => ['.site-header nav', '.quiz-actions', '[data-back]', '.skip-link']
+        .flatMap(s => [...document.querySelectorAll(s)])
+        .filter(e => getComputedStyle(e).display !== 'none' && !e.hidden).map(e => e.className || e.tagName)""")
+    assert shown == []
+    printed = step(page).inner_text()
+    assert "Your answers" in printed and "If things change" in printed and "guidance, not a diagnosis" in printed
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.screenshot(path=str(tmp_path / "printed-result.png"), full_page=True)
