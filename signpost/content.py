@@ -78,12 +78,22 @@ def outside_problem(file: Path, content_dir: Path, display: str) -> Problem | No
     return None
 
 
+def slugify(title: str, longest: int = 60) -> str:
+    """'Café stretches: 5 ways!' → 'cafe-stretches-5-ways': the file name and web address, cut at a
+    word so a long title can't make a name the disk refuses (255 bytes) or nobody could type."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if len(slug) <= longest:
+        return slug
+    cut = slug[:longest + 1]  # one more, so a word ending exactly at the limit is kept whole
+    return cut.rsplit("-", 1)[0] if "-" in cut else slug[:longest]
+
+
 def slug_problem(display: str, stem: str) -> Problem | None:
     """File names become web addresses, so they must be lowercase words joined by hyphens."""
     if SLUG.match(stem):
         return None
-    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # café → cafe
-    better = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "my-tip"
+    better = slugify(stem) or "my-tip"
     return problem(display, None, f"The file name '{stem}' can't be used as a web address",
                    f"Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
 

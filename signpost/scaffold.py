@@ -7,13 +7,11 @@ whose web address would clash with another tip, page, quiz or a folder the site 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import add_months
+from .content import add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
 from .yamlfile import load_yaml
@@ -29,17 +27,6 @@ class NewTip:
     path: Path
     display: str
     text: str
-
-
-def slugify(title: str, longest: int = 60) -> str:
-    """'Café stretches: 5 ways!' → 'cafe-stretches-5-ways': the file name and web address, cut at a
-    word so a long title can't make a name the disk refuses (255 bytes) or nobody could type."""
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    if len(slug) <= longest:
-        return slug
-    cut = slug[:longest + 1]  # one more, so a word ending exactly at the limit is kept whole
-    return cut.rsplit("-", 1)[0] if "-" in cut else slug[:longest]
 
 
 def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:
