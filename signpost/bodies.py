@@ -33,6 +33,8 @@ class BodyCache:
     entries: dict = field(default_factory=dict)
     path: Path | None = None
     changed: bool = False
+    # Also what each source file gave last time, by its signature (memory only: the preview's).
+    documents: dict | None = None
 
     @classmethod
     def load(cls, path: Path) -> "BodyCache":

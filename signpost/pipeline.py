@@ -86,7 +86,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     """Read and validate everything; return (Site or None, every problem found)."""
     content = project.content
     config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
-    docs, doc_problems = read_documents(content, ("tips", "pages"))
+    docs, doc_problems = read_documents(content, ("tips", "pages"), cache.documents if cache else None)
     problems += doc_problems
     if config is None:
         return None, problems
@@ -117,16 +117,32 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     return site, problems
 
 
-def read_documents(content: Path, folders) -> tuple[list, list[Problem]]:
-    """Every Markdown file under the given content folders, with front matter split off."""
+def read_documents(content: Path, folders, known: dict | None = None) -> tuple[list, list[Problem]]:
+    """Every Markdown file under the given content folders, with front matter split off.
+
+    `known` (the preview's) keeps what each file gave last time with its size, time and
+    inode: a file whose signature is unchanged is not read or parsed again.
+    """
     docs, problems = [], []
     for folder in folders:
         for file in sorted((content / folder).glob("*.md")):
-            doc, more = read_document(file, content)
+            doc, more = read_known(file, content, known) if known is not None else read_document(file, content)
             problems += more
             if doc:
                 docs.append(doc)
     return docs, problems
+
+
+def read_known(file: Path, content: Path, known: dict):
+    """read_document, unless the file's signature says it is the one read last time."""
+    try:
+        info = file.stat()
+    except OSError:
+        return read_document(file, content)
+    signature = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
+    if known.get(file, (None,))[0] != signature:
+        known[file] = (signature, *read_document(file, content))
+    return known[file][1], known[file][2]
 
 
 def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:

@@ -62,7 +62,7 @@ class Preview:
     project: Project
     folder: Path
     base_url: str
-    cache: BodyCache = field(default_factory=BodyCache)
+    cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}))
     memo: RenderMemo = field(default_factory=RenderMemo)   # tip pages and compiled templates, see render_site
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
 
