@@ -20,7 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .model import Heading, Page, SiteConfig, Tip
 from .problems import Problem, problem
-from .sanitize import clean_html, removed_parts
+from .sanitize import clean_html, removed_html_problem
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
@@ -257,13 +257,10 @@ class MarkdownRenderer:
 
     def _check_raw_html(self, snippets) -> None:
         """Warn about each piece of pasted HTML the sanitizer will cut down."""
-        for snippet in snippets:
-            removed = removed_parts(str(snippet))
-            if removed:
-                self._problems.append(problem(
-                    self._doc.display, self._line_of(str(snippet).strip()[:40]),
-                    f"Some HTML was removed because it isn't allowed here: {', '.join(removed)}",
-                    "Write the content in Markdown instead of HTML.", severity="warning"))
+        for snippet in map(str, snippets):
+            warning = removed_html_problem(self._doc.display, self._line_of(snippet.strip()[:40]), snippet)
+            if warning:
+                self._problems.append(warning)
 
     def _line_of(self, text: str) -> int | None:
         """Best guess at the file line where `text` appears in the body."""

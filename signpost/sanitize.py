@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .problems import Problem, problem
+
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
     "pre", "code", "em", "strong", "b", "i", "small", "sub", "sup", "abbr", "kbd", "mark", "a", "img",
@@ -57,3 +59,12 @@ def removed_parts(html: str) -> list[str]:
         return ["a character code too long to read"]
     lost_tags = {tag for tag, what in lost if what == f"<{tag}>"}
     return sorted({what for tag, what in lost if what == f"<{tag}>" or tag not in lost_tags})
+
+
+def removed_html_problem(path, line, html: str) -> Problem | None:
+    """The warning for pasted HTML that clean_html will cut down, or None when nothing goes."""
+    removed = removed_parts(html)
+    if not removed:
+        return None
+    return problem(path, line, f"Some HTML was removed because it isn't allowed here: {', '.join(removed)}",
+                   "Write the content in Markdown instead of HTML.", severity="warning")

@@ -49,3 +49,8 @@ def build_site(tmp_path: Path, files=None, out: Path | None = None, **options):
     out = out or tmp_path / "dist"
     build(Project.at(ROOT, content), out, **options)
     return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by relative path: two builds compare equal only byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

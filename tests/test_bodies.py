@@ -6,11 +6,7 @@ import pytest
 from signpost.bodies import BodyCache
 from signpost.pipeline import Project, build
 from signpost.problems import BuildFailed
-from tests.sitekit import ROOT, make_content, tip
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.sitekit import ROOT, make_content, snapshot, tip
 
 
 def many_tips(count):

@@ -9,11 +9,7 @@ import pytest
 from signpost.pipeline import Project, build
 from signpost.problems import BuildFailed
 from tests.linkwalk import broken_links
-from tests.sitekit import ROOT, build_site, tip
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.sitekit import ROOT, build_site, snapshot, tip
 
 
 def test_the_real_site_builds_and_every_internal_link_resolves(built_site):

@@ -3,6 +3,7 @@ import gzip
 import hashlib
 
 from signpost.weight import PAGE_BUDGET, SCRIPT_BUDGET, format_weights, gzipped_size, page_weights
+from tests.sitekit import snapshot
 
 
 def test_a_page_counts_itself_and_what_it_loads():
@@ -23,12 +24,8 @@ def test_report_marks_pages_over_budget():
     assert lines[-1] == "2 pages; budget 14 KB gzip per page: 1 over."
 
 
-def site_files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def test_every_real_page_is_within_budget(built_site):
-    files = site_files(built_site)
+    files = snapshot(built_site)
     weights = page_weights(files)
     print("\n".join(format_weights(weights)))
     assert len(weights) >= 25

@@ -14,7 +14,7 @@ import markdown
 
 from ..content import convert_markdown, unreadable_markdown
 from ..problems import Problem, problem
-from ..sanitize import clean_html, removed_parts
+from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue,
@@ -91,11 +91,9 @@ def render_markdown(text: str, path, line, problems) -> str:
     html, why = convert_markdown(markdown.Markdown(), text) if text else ("", "")
     if why:
         problems.append(unreadable_markdown(path, line, why))
-    removed = removed_parts(html)
-    if removed:
-        problems.append(problem(path, line, f"Some HTML was removed because it isn't allowed here: "
-                                f"{', '.join(removed)}", "Write the content in Markdown instead of HTML.",
-                                severity="warning"))
+    warning = removed_html_problem(path, line, html)
+    if warning:
+        problems.append(warning)
     return clean_html(html)
 
 
