@@ -52,22 +52,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def body_cache_path(content: Path) -> Path:
-    """Where rendered Markdown is kept between builds of this content folder (gitignored)."""
-    name = hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
-    return ROOT / ".cache" / f"bodies-{name}.json"
+def cache_name(*folders: Path) -> str:
+    """A short name for what is cached about these folders (gitignored .cache/)."""
+    return hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()[:16]
 
 
 def run_build(args) -> int:
+    from signpost.bodies import BodyCache
+    from signpost.memo import SavedPages
     from signpost.pipeline import Project, build
     from signpost.problems import BuildFailed
 
-    from signpost.bodies import BodyCache
-
-    cache = None if args.no_cache else BodyCache.load(body_cache_path(args.content))
+    cache = memo = None
+    if not args.no_cache:
+        cache = BodyCache.load(ROOT / ".cache" / f"bodies-{cache_name(args.content)}.pickle")
+        memo = SavedPages.load(ROOT / ".cache", cache_name(args.content, args.out), args.out)
     try:
         report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, cache=cache,
-                       workers=os.cpu_count() or 1)
+                       workers=os.cpu_count() or 1, memo=memo)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr)

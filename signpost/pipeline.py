@@ -1,17 +1,19 @@
 """The order of work: load → validate → render → write. Read this file first."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (count_words, outside_problem, read_document, read_page, read_text_file,
+from .content import (outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
 from .model import QuizPage, Site, Tag
 from .problems import BuildFailed, Problem, errors_in, problem
-from .render import RenderMemo, render_pages, render_site
+from .memo import RenderMemo, SavedPages
+from .render import render_pages, render_site
 from .write import write_site
 
 
@@ -45,16 +47,19 @@ class BuildReport:
 
 
 def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False,
-          cache: BodyCache | None = None, workers: int = 1) -> BuildReport:
+          cache: BodyCache | None = None, workers: int = 1, memo: SavedPages | None = None) -> BuildReport:
     """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched.
 
     A preview build includes drafts and lets the page talk to the live-reload server.
-    `cache` keeps rendered Markdown between builds; `workers` processes render it when cold.
+    `cache` keeps rendered Markdown between builds; `workers` processes render it when cold;
+    `memo` lets pages that cannot have changed be taken from the last build in `out`.
     """
     started = time.perf_counter()
     site, problems = load_valid_site(project, base_url, preview, cache, workers)
-    pages = render_pages(site, project.templates, preview=preview)
+    pages = render_pages(site, project.templates, preview=preview, memo=memo)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets))
+    if memo:
+        memo.save()
     return report_build(written, site, problems, out, started)
 
 
@@ -97,10 +102,10 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
     bodies = render_bodies(published, config.base_path, link_targets, set(images), cache, workers)
     tips, pages = [], []
-    for doc, (body_html, headings, body_problems) in zip(published, bodies):
+    for doc, (body_html, headings, body_problems, words) in zip(published, bodies):
         problems += body_problems
         if doc.path.startswith("tips/"):
-            item, more = read_tip(doc, config, body_html, headings, count_words(doc.body))
+            item, more = read_tip(doc, config, body_html, headings, words)
             tips.append(item)
         else:
             item, more = read_page(doc, body_html, headings)
@@ -120,17 +125,29 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 def read_documents(content: Path, folders, known: dict | None = None) -> tuple[list, list[Problem]]:
     """Every Markdown file under the given content folders, with front matter split off.
 
-    `known` (the preview's) keeps what each file gave last time with its size, time and
-    inode: a file whose signature is unchanged is not read or parsed again.
+    `known` (a BodyCache's) keeps what each file gave last time with its signature: a file
+    whose signature is unchanged is not read or parsed again. Files that went are forgotten.
     """
-    docs, problems = [], []
+    docs, problems, seen = [], [], set()
     for folder in folders:
-        for file in sorted((content / folder).glob("*.md")):
+        for file in markdown_files(content / folder):
+            seen.add(file)
             doc, more = read_known(file, content, known) if known is not None else read_document(file, content)
             problems += more
             if doc:
                 docs.append(doc)
+    for gone in (known.keys() - seen) if known is not None else ():
+        del known[gone]
     return docs, problems
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """The .md files in a folder, sorted by name (as strings: sorting Path objects is slow)."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".md"))
+    except OSError:  # missing (a site without pages) or unreadable
+        return []
+    return [folder / name for name in names]
 
 
 def read_known(file: Path, content: Path, known: dict):
@@ -154,8 +171,8 @@ def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str
     left_out = {doc.path for doc in docs if doc.meta.get("draft") is True and not drafts}
     targets: dict[str, str | None] = {}
     for folder, prefix in (("tips", "tips/"), ("pages", "")):
-        for file in sorted((content / folder).glob("*.md")):
-            path = file.relative_to(content).as_posix()
+        for file in markdown_files(content / folder):
+            path = f"{folder}/{file.name}"
             targets[path] = None if path in left_out else f"{prefix}{file.stem}/"
     for file in quiz_files:
         targets[file.relative_to(content).as_posix()] = f"{file.stem}/"

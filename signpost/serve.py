@@ -22,7 +22,7 @@ from tornado.web import HTTPError
 from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
-from .render import RenderMemo
+from .memo import RenderMemo
 from .write import update_changed, write_site
 
 ERROR_PAGE = """<!doctype html>
@@ -63,7 +63,7 @@ class Preview:
     folder: Path
     base_url: str
     cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}))
-    memo: RenderMemo = field(default_factory=RenderMemo)   # tip pages and compiled templates, see render_site
+    memo: RenderMemo = field(default_factory=RenderMemo)   # pages and compiled templates, see memo.py
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
 
 

@@ -31,18 +31,37 @@ def remove_leftovers(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+class LinkableBytes(bytes):
+    """A file's bytes that are also, unchanged, in the file at `source`: write_files hard-links
+    that file instead of writing the bytes again (a warm build reuses most of the last site)."""
+
+    source: Path
+
+
 def write_files(files, folder: Path) -> list[str]:
     """Write every file under folder, creating sub-folders as needed; the paths written.
 
     `files` is a {path: bytes} mapping or an iterable of (path, bytes) pairs: a build passes
     the renderer's generator, so only one page at a time is held in memory."""
-    written = []
+    written, folders = [], set()
     for rel, data in (files.items() if isinstance(files, dict) else files):
         target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if not (isinstance(data, LinkableBytes) and hard_link(data.source, target)):
+            target.write_bytes(data)
         written.append(rel)
     return written
+
+
+def hard_link(source: Path, target: Path) -> bool:
+    """Link target to source's file; False where the disk can't (another disk, no hard links)."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
 
 
 def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: Path) -> int:

@@ -1,0 +1,143 @@
+"""What one render keeps for the next, so unchanged pages are reused instead of rendered again.
+
+A page is reused only when its key is unchanged. The key hashes everything the page can
+show: the site-wide facts (site_fingerprint: templates, settings, menus and every tip's
+front matter) and the page's own (for a tip page, its body and related tips). Only a tip's
+own page shows its body, so a save that changes one body re-renders one page; a test holds
+the templates to that (tests/test_memo.py).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import jinja2
+
+from .bodies import save_file
+from .model import Site, Tip
+from .write import LinkableBytes
+
+# What a tip's own page shows of it (its body is hashed separately: repr() of it is slow).
+TIP_PAGE_FIELDS = tuple(f.name for f in fields(Tip) if f.compare and f.name != "body_html")
+# What every other page may show of a tip: its card, never its body or exact word count.
+TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name not in ("headings", "words"))
+
+
+def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:
+    """A hash of everything any page can show besides a tip's body: the templates, the settings,
+    asset names, menus, free-standing pages, quiz titles and every tip's card."""
+    templates = sorted((p.relative_to(templates_dir).as_posix(), p.read_bytes())
+                       for p in Path(templates_dir).rglob("*") if p.is_file())
+    cards = [[getattr(tip, name) for name in TIP_CARD_FIELDS] + [tip.reading_minutes] for tip in site.tips]
+    facts = (templates, repr(site.config), sorted(asset_names.items()), preview,
+             [(q.slug, q.model.title) for q in site.quizzes], [repr(p) for p in site.pages], cards)
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
+def page_key(site_key: str, out_path: str, own: tuple) -> str:
+    """A page's key: the site's fingerprint, its path, and what only it shows (`own`)."""
+    digest = hashlib.sha256(f"{site_key}\0{out_path}".encode("utf-8"))
+    for fact in own:
+        if isinstance(fact, Tip):
+            digest.update(fact.body_html.encode("utf-8"))
+            fact = [getattr(fact, name) for name in TIP_PAGE_FIELDS]
+        digest.update(b"\0" + repr(fact).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between preview rebuilds; Jinja checks each one
+    against its template's source, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class DiskBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's on-disk cache of compiled templates (checked against each template's source), except
+    that a damaged file or a disk refusing the write costs a recompile, never the build."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # truncated or foreign file: compile afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@dataclass
+class RenderMemo:
+    """The preview server's memo: the last render's pages, in memory."""
+
+    pages: dict = field(default_factory=dict)   # output path → (key, bytes)
+    bytecode: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        entry = self.pages.get(path)
+        return entry[1] if entry and entry[0] == key else None
+
+    def keep(self, path: str, key: str, data: bytes) -> None:
+        if self.pages.get(path, ("",))[0] != key:
+            self.pages[path] = (key, data)
+
+    def save(self) -> None:
+        """Nothing to do: the memo lives as long as the server."""
+
+
+@dataclass
+class SavedPages:
+    """A build's memo: the key and SHA-256 of every page the last build wrote into `folder`,
+    saved in a JSON index under .cache/. A page is reused from there only when its key is
+    unchanged and the file still holds exactly the bytes recorded, so a hand-edited or
+    half-deleted output folder costs a re-render, never a stale page."""
+
+    index_path: Path
+    folder: Path
+    bytecode: jinja2.BytecodeCache
+    last: dict = field(default_factory=dict)      # output path → [key, sha256] from the last build
+    current: dict = field(default_factory=dict)   # the same, for this build
+
+    @classmethod
+    def load(cls, cache_dir: Path, name: str, folder: Path) -> "SavedPages":
+        """The index saved under cache_dir for this output folder, or an empty one."""
+        index_path = cache_dir / f"pages-{name}.json"
+        try:
+            (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
+            last = json.loads(index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = {}
+        bytecode = DiskBytecodeCache(str(cache_dir / "templates"))
+        return cls(index_path, Path(folder), bytecode, last if isinstance(last, dict) else {})
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        entry = self.last.get(path)
+        if not isinstance(entry, list) or entry[:1] != [key]:
+            return None
+        source = self.folder / path
+        try:
+            data = LinkableBytes(source.read_bytes())
+        except OSError:
+            return None
+        data.source = source
+        return data if [key, hashlib.sha256(data).hexdigest()] == entry else None
+
+    def keep(self, path: str, key: str, data: bytes) -> None:
+        self.current[path] = [key, hashlib.sha256(data).hexdigest()]
+
+    def save(self) -> None:
+        """Record this build's pages; call only once they are in the output folder."""
+        save_file(self.index_path, json.dumps(self.current, sort_keys=True).encode("utf-8"))
+        self.last, self.current = self.current, {}

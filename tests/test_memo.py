@@ -1,0 +1,130 @@
+"""Reused pages (signpost/memo.py): a warm build or a preview save renders only what changed,
+and the result is always byte-for-byte what a cold build gives."""
+import dataclasses
+import json
+import shutil
+
+import pytest
+
+from signpost.bodies import BodyCache
+from signpost.memo import SavedPages
+from signpost.pipeline import Project, build, collect_tags, load_site
+from signpost.render import render_site
+from signpost.serve import Preview, rebuild
+from tests.sitekit import ROOT, snapshot, tip
+
+
+def test_only_a_tips_own_page_shows_its_body():
+    """What memo.py relies on: change every tip's body, headings and exact word count (not its
+    reading time) and no page but the tips' own may change."""
+    site, _ = load_site(Project.at(ROOT))
+    before = render_site(site, ROOT / "templates")
+    tips = tuple(dataclasses.replace(t, body_html="<p>Another body.</p>", headings=(), words=200 * t.reading_minutes)
+                 for t in site.tips)
+    after = render_site(dataclasses.replace(site, tips=tips, tags=collect_tags(tips)), ROOT / "templates")
+    own_pages = {f"{t.url}index.html" for t in site.tips}
+    assert {path for path in before if before[path] != after[path]} == own_pages
+
+
+def inodes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def replace_in(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each edit is applied on top of the ones before, to a copy of the clinic's real site.
+EDITS = {
+    "a body": lambda c, t: (c / "tips/shoes.md").write_text((c / "tips/shoes.md").read_text() + "\nOne more line.\n"),
+    "a word, the word count unchanged": lambda c, t: replace_in(c / "tips/shoes.md", "your runs much more comfortable",
+                                                                "your runs much more pleasant"),
+    "a title": lambda c, t: replace_in(c / "tips/shoes.md", "title: Choose the right running shoes",
+                                       "title: Choose good trainers"),
+    "a tag": lambda c, t: replace_in(c / "tips/rest.md", "tags: [", "tags: [footwear, "),
+    "a review date": lambda c, t: replace_in(c / "tips/shoes.md", "reviewed: 2026-11-29", "reviewed: 2026-11-30"),
+    "a template": lambda c, t: replace_in(t / "macros.html", "min read", "minutes to read"),
+    "the quiz": lambda c, t: replace_in(c / "quiz/should-i-see-someone.yml",
+                                        "title: Should I see someone about my back pain?",
+                                        "title: Do I need help with my back?"),
+    "the settings": lambda c, t: replace_in(c / "site.yml", "name: Life Effect", "name: Life Effect Physio"),
+    "a page": lambda c, t: replace_in(c / "pages/about.md", "title: ", "title: All "),
+    "a new tip": lambda c, t: (c / "tips/sleep.md").write_text(tip(title="Sleep", tags="[footwear]")),
+    "a draft": lambda c, t: (c / "tips/sleep.md").write_text(tip(title="Sleep", tags="[footwear]", draft="true")),
+    "a deleted tip": lambda c, t: (c / "tips/sleep.md").unlink(),
+}
+
+
+def small_project(tmp_path):
+    """A copy of the real site's content and templates, to edit."""
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "templates", templates)
+    return Project(content, templates, ROOT / "assets")
+
+
+def test_warm_builds_equal_cold_builds_after_every_kind_of_change(tmp_path):
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+
+    def warm_build():
+        build(project, out, cache=BodyCache.load(cache_dir / "bodies.pickle"),
+              memo=SavedPages.load(cache_dir, "dist", out))
+
+    warm_build()
+    for change, edit in EDITS.items():
+        edit(project.content, project.templates)
+        warm_build()
+        fresh = tmp_path / f"cold-{change.replace(' ', '-')}"
+        build(project, fresh)
+        assert snapshot(out) == snapshot(fresh), change
+
+
+def test_a_warm_build_reuses_the_pages_that_cannot_have_changed(tmp_path):
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    for _ in range(2):
+        build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+        before = inodes(out)
+        EDITS["a body"](project.content, project.templates)
+    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    after = inodes(out)
+    # Reused pages are hard links to the last build's files; the quiz page is always rendered.
+    new = {path for path in after if after[path] != before.get(path)}
+    assert new == {"tips/shoes/index.html", "should-i-see-someone/index.html"}, new
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    good = snapshot(out)
+    (out / "tips/rest/index.html").write_text("edited on the server")  # same key, other bytes
+    (out / "tags/index.html").unlink()
+    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    assert snapshot(out) == good
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", json.dumps({"index.html": ["x"]}).encode()])
+def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    good = snapshot(out)
+    (cache_dir / "pages-d.json").write_bytes(damage)
+    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    assert snapshot(out) == good
+
+
+def test_preview_saves_equal_fresh_builds_after_every_kind_of_change(tmp_path):
+    project = small_project(tmp_path)
+    state = Preview(project, tmp_path / "preview", "http://127.0.0.1:8000/")
+    assert rebuild(state)
+    for change, edit in EDITS.items():
+        edit(project.content, project.templates)
+        assert rebuild(state), change
+        fresh = tmp_path / f"fresh-{change.replace(' ', '-')}"
+        build(project, fresh, base_url="http://127.0.0.1:8000/", preview=True)
+        assert snapshot(tmp_path / "preview") == snapshot(fresh), change
