@@ -38,6 +38,8 @@ class BodyCache:
     path: Path | None = None
     changed: bool = False
     documents: dict | None = None   # file → (signature, Document, problems); None: always read afresh
+    # The preview's alone (memory): tips and proved quizzes, by the inputs they were made from.
+    made: dict | None = None
     _signatures: dict = field(default_factory=dict, repr=False)   # the documents' as loaded
 
     @classmethod

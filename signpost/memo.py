@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -20,10 +21,11 @@ from .bodies import save_file
 from .model import Site, Tip
 from .write import LinkableBytes
 
-# What a tip's own page shows of it (its body is hashed separately: repr() of it is slow).
-TIP_PAGE_FIELDS = tuple(f.name for f in fields(Tip) if f.compare and f.name != "body_html")
+# What a tip's own page shows of it, besides its body and headings (hashed separately: repr() of
+# a long string or of dataclasses is slow).
+TIP_PAGE_FIELDS = tuple(f.name for f in fields(Tip) if f.compare and f.name not in ("body_html", "headings"))
 # What every other page may show of a tip: its card, never its body or exact word count.
-TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name not in ("headings", "words"))
+TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name != "words")
 
 
 def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:
@@ -37,13 +39,16 @@ def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool
     return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 
+astuple = attrgetter("level", "id", "text")  # a Heading's fields, as a tuple
+
+
 def page_key(site_key: str, out_path: str, own: tuple) -> str:
     """A page's key: the site's fingerprint, its path, and what only it shows (`own`)."""
     digest = hashlib.sha256(f"{site_key}\0{out_path}".encode("utf-8"))
     for fact in own:
         if isinstance(fact, Tip):
             digest.update(fact.body_html.encode("utf-8"))
-            fact = [getattr(fact, name) for name in TIP_PAGE_FIELDS]
+            fact = [getattr(fact, name) for name in TIP_PAGE_FIELDS] + [[astuple(h) for h in fact.headings]]
         digest.update(b"\0" + repr(fact).encode("utf-8"))
     return digest.hexdigest()
 
@@ -84,6 +89,7 @@ class RenderMemo:
 
     pages: dict = field(default_factory=dict)   # output path → (key, bytes)
     bytecode: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
+    related: tuple = ((), {})   # (every tip's slug, tags, order and title; related slugs), see render.py
 
     def reuse(self, path: str, key: str) -> bytes | None:
         entry = self.pages.get(path)
@@ -109,6 +115,7 @@ class SavedPages:
     bytecode: jinja2.BytecodeCache
     last: dict = field(default_factory=dict)      # output path → [key, sha256] from the last build
     current: dict = field(default_factory=dict)   # the same, for this build
+    related: tuple = ((), {})   # as RenderMemo's; not saved (computing it takes hundredths of a second)
 
     @classmethod
     def load(cls, cache_dir: Path, name: str, folder: Path) -> "SavedPages":

@@ -91,12 +91,14 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     """Read and validate everything; return (Site or None, every problem found)."""
     content = project.content
     config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
-    docs, doc_problems = read_documents(content, ("tips", "pages"), cache.documents if cache else None)
+    files = {folder: markdown_files(content / folder) for folder in ("tips", "pages")}
+    docs, doc_problems = read_documents(content, files, cache.documents if cache else None)
     problems += doc_problems
     if config is None:
         return None, problems
     quiz_files = sorted((content / "quiz").glob("*.yml"))
-    link_targets = find_link_targets(docs, quiz_files, content, drafts)
+    link_targets = find_link_targets(docs, files, quiz_files, content, drafts)
+    made = cache.made if cache else None
     images, image_problems = read_images(content)
     problems += image_problems
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
@@ -105,14 +107,14 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     for doc, (body_html, headings, body_problems, words) in zip(published, bodies):
         problems += body_problems
         if doc.path.startswith("tips/"):
-            item, more = read_tip(doc, config, body_html, headings, words)
+            item, more = remembered(made, ("tip", doc.path), read_tip, doc, config, body_html, headings, words)
             tips.append(item)
         else:
             item, more = read_page(doc, body_html, headings)
             pages.append(item)
         problems += more
     tip_slugs = {tip.slug for tip in tips if tip}
-    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, config)
+    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made)
     problems += quiz_problems
     if errors_in(problems):
         return None, problems
@@ -122,15 +124,25 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     return site, problems
 
 
-def read_documents(content: Path, folders, known: dict | None = None) -> tuple[list, list[Problem]]:
-    """Every Markdown file under the given content folders, with front matter split off.
+def remembered(made: dict | None, name, make, *args):
+    """make(*args); or, with the preview's `made`, what it gave last time if every input is equal."""
+    if made is None:
+        return make(*args)
+    last = made.get(name)
+    if last is None or last[0] != args:
+        made[name] = last = (args, make(*args))
+    return last[1]
+
+
+def read_documents(content: Path, files: dict, known: dict | None = None) -> tuple[list, list[Problem]]:
+    """Every Markdown file in `files` (folder → markdown_files), with front matter split off.
 
     `known` (a BodyCache's) keeps what each file gave last time with its signature: a file
     whose signature is unchanged is not read or parsed again. Files that went are forgotten.
     """
     docs, problems, seen = [], [], set()
-    for folder in folders:
-        for file in markdown_files(content / folder):
+    for folder_files in files.values():
+        for file in folder_files:
             seen.add(file)
             doc, more = read_known(file, content, known) if known is not None else read_document(file, content)
             problems += more
@@ -162,7 +174,7 @@ def read_known(file: Path, content: Path, known: dict):
     return known[file][1], known[file][2]
 
 
-def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:
+def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:
     """Source path → site URL, for rewriting links between files; drafts map to None when left out.
 
     Every file is a target even when its own front matter is broken, so one mistake is
@@ -171,7 +183,7 @@ def find_link_targets(docs, quiz_files, content: Path, drafts: bool) -> dict[str
     left_out = {doc.path for doc in docs if doc.meta.get("draft") is True and not drafts}
     targets: dict[str, str | None] = {}
     for folder, prefix in (("tips", "tips/"), ("pages", "")):
-        for file in markdown_files(content / folder):
+        for file in files[folder]:
             path = f"{folder}/{file.name}"
             targets[path] = None if path in left_out else f"{prefix}{file.stem}/"
     for file in quiz_files:
@@ -221,14 +233,8 @@ def collect_tags(tips) -> tuple[Tag, ...]:
     return tuple(Tag(name, name, tuple(t for t in tips if name in t.tags)) for name in names)
 
 
-def load_quizzes(files, content: Path, tip_slugs: set[str], config) -> tuple[list[QuizPage], list[Problem]]:
-    """Load, validate and prove every quiz; a quiz that fails a proof does not build."""
-    if not files:
-        return [], []
-    from .quiz.analyse import prove_quiz
-    from .quiz.export import quiz_data
-    from .quiz.load import load_quiz
-
+def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = None):
+    """Load, validate and prove every quiz: ([QuizPage], problems); a quiz that fails a proof does not build."""
     quizzes, problems = [], []
     for file in files:
         display = f"{content.name}/{file.relative_to(content).as_posix()}"
@@ -237,11 +243,23 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], config) -> tuple[lis
         problems += [bad_name] if bad_name else more
         if text is None or bad_name:
             continue
-        quiz, more = load_quiz(text, display, tip_slugs)
+        quiz, more = remembered(made, ("quiz", display), load_quiz_page, file.stem, display, text, frozenset(tip_slugs))
         problems += more
-        if quiz is None or errors_in(more):
-            continue
-        report, more = prove_quiz(quiz, display)
-        problems += more
-        quizzes.append(QuizPage(file.stem, display, quiz, quiz_data(quiz), report.summary))
+        if quiz:
+            quizzes.append(quiz)
     return quizzes, problems
+
+
+def load_quiz_page(slug: str, display: str, text: str, tip_slugs) -> tuple[QuizPage | None, list[Problem]]:
+    """One quiz file's text → its page, once loaded, validated and proved."""
+    from .quiz.analyse import prove_quiz
+    from .quiz.export import quiz_data
+    from .quiz.load import load_quiz
+
+    quiz, problems = load_quiz(text, display, tip_slugs)
+    if quiz is None or errors_in(problems):
+        return None, problems
+    report, more = prove_quiz(quiz, display)
+    if errors_in(more):
+        return None, problems + more
+    return QuizPage(slug, display, quiz, quiz_data(quiz), report.summary), problems + more

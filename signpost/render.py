@@ -88,6 +88,17 @@ def related_tips(tips, limit: int = 3) -> dict[str, list[Tip]]:
     return related
 
 
+def remembered_related(tips, memo) -> dict[str, list[Tip]]:
+    """related_tips, or the memo's ranking if no tip's slug, tags, order or title changed since."""
+    if memo is None:
+        return related_tips(tips)
+    facts = [(tip.slug, tip.tags, tip.order, tip.title) for tip in tips]
+    if memo.related[0] != facts:
+        memo.related = (facts, {slug: [t.slug for t in others] for slug, others in related_tips(tips).items()})
+    by_slug = {tip.slug: tip for tip in tips}  # today's tips: the memo keeps only their slugs
+    return {slug: [by_slug[other] for other in others] for slug, others in memo.related[1].items()}
+
+
 def organisation(config) -> dict:
     """The clinic, as schema.org structured data; pages refer to it by its @id."""
     data = {"@type": "MedicalClinic", "@id": config.base_url + "#clinic", "name": config.name,
@@ -112,14 +123,14 @@ def tip_page(config, tip: Tip) -> dict:
     return data
 
 
-def list_pages(site: Site):
+def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
     """Every output made from a template: (output path, template, context, source it comes from,
     what only this page shows besides the site-wide facts — None: never reused, see memo.py)."""
     config = site.config
     home = web_page(config, "", config.name, config.tagline)
     yield "index.html", "home.html", {"page_url": "", "json_ld": {**home, "@type": "WebSite"}}, "content/site.yml", ()
     yield "tips/index.html", "tips.html", {"page_url": "tips/"}, "content/tips/", ()
-    related = related_tips(site.tips)
+    related = related if related is not None else related_tips(site.tips)
     for tip in site.tips:
         context = {"tip": tip, "related": related[tip.slug], "page_url": tip.url,
                    "json_ld": tip_page(config, tip), "og_type": "article"}
@@ -200,7 +211,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
     site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
     sources: dict[str, str] = {}
     problems = []
-    for out_path, template, context, source, own in list_pages(site):
+    for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
         if out_path in sources:
             problems.append(problem(source, None, f"This would be written to {out_path}, "
                                     f"which {sources[out_path]} already uses",

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import html
 import ipaddress
-import os
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import watchfiles
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
@@ -62,7 +62,7 @@ class Preview:
     project: Project
     folder: Path
     base_url: str
-    cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}))
+    cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}, made={}))
     memo: RenderMemo = field(default_factory=RenderMemo)   # pages and compiled templates, see memo.py
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
 
@@ -95,28 +95,15 @@ def rebuild(preview: Preview) -> bool:
     return True
 
 
-def snapshot(folders) -> dict[str, tuple[int, int]]:
-    """Every file under the watched folders with its modification time and size."""
-    state = {}
-    for folder in folders:
-        for directory, _, names in os.walk(folder):
-            for name in names:
-                path = os.path.join(directory, name)
-                try:
-                    info = os.stat(path)
-                except FileNotFoundError:  # deleted while we looked
-                    continue
-                state[path] = (info.st_mtime_ns, info.st_size)
-    return state
-
-
 class RebuildWatcher:
     """Stands in for livereload's own watcher, which drops reloads that come within a second or
-    three of the last one and so can leave a stale page. This one polls every `interval`
-    seconds, waits for a burst of saves to settle, rebuilds once, and only then reloads."""
+    three of the last one and so can leave a stale page. The system reports each save to this
+    one (inotify on Linux, through watchfiles), so nothing is polled: it waits until saving has
+    been quiet for `settle` seconds, rebuilds once, and only then reloads. Saves made during a
+    rebuild are collected meanwhile and start one more, so the last save always shows."""
 
-    def __init__(self, folders, rebuild, interval: float = 0.05):
-        self.folders, self.rebuild, self.interval = list(folders), rebuild, interval
+    def __init__(self, folders, rebuild, settle: float = 0.02):
+        self.folders, self.rebuild, self.settle = list(folders), rebuild, settle
         self._tasks = {"signpost": None}  # non-empty, so livereload doesn't watch the working directory
         self._changes: list = []
         self.filepath = None
@@ -129,24 +116,17 @@ class RebuildWatcher:
         return None, None
 
     def start(self, callback) -> bool:
-        """Called by livereload on its IOLoop: start polling in a thread; True = don't poll yourself."""
+        """Called by livereload on its IOLoop: start watching in a thread; True = don't poll yourself."""
         loop = IOLoop.current()
         threading.Thread(target=self._run, args=(lambda: loop.add_callback(reload_browsers, loop),),
                          daemon=True, name="signpost-watch").start()
         return True
 
     def _run(self, reload_browsers) -> None:
-        state = snapshot(self.folders)
-        while not self.stopped.wait(self.interval):
-            current = snapshot(self.folders)
-            if current == state:
-                continue
-            while not self.stopped.wait(self.interval):  # debounce: wait until saving has settled
-                settled = snapshot(self.folders)
-                if settled == current:
-                    break
-                current = settled
-            state = current
+        step = max(1, round(self.settle * 1000))
+        # watchfiles' default filter skips editors' swap and backup files (.swp, ~) and .git.
+        for _ in watchfiles.watch(*self.folders, step=step, debounce=2000, stop_event=self.stopped,
+                                  raise_interrupt=False):
             try:
                 self.rebuild()
             except Exception as error:  # e.g. a file deleted mid-build: report it, keep watching

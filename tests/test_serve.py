@@ -255,7 +255,7 @@ def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys):
             raise FileNotFoundError(2, "No such file or directory", "assets/css/site.css")
 
     (tmp_path / "a.md").write_text("one")
-    watcher = RebuildWatcher([tmp_path], rebuild, interval=0.01)
+    watcher = RebuildWatcher([tmp_path], rebuild, settle=0.01)
     thread = threading.Thread(target=watcher._run, args=(lambda: None,), daemon=True)
     thread.start()
     try:
