@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html as htmllib
 import os
 import posixpath
 import re
@@ -15,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
+from markdown.extensions.toc import render_inner_html, strip_tags, unique
 from markdown.extensions.toc import slugify as toc_slugify
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString
 
 from .model import Heading, Page, SiteConfig, Tip
 from .problems import Problem, problem
@@ -227,6 +230,80 @@ class _LinkRewriter(Treeprocessor):
         return root
 
 
+class _QuickInline(InlineProcessor):
+    """Python-Markdown's inline step, minus trying patterns on text that can't match them.
+
+    The stock step tries all 14 inline patterns on every run of text, each through Python calls
+    that cost far more than the regex, and most text has none of the characters a pattern needs.
+    A pattern that doesn't match makes __applyPattern return (data, False, 0) and change nothing,
+    so skipping it gives the same HTML, in about a third less Markdown time. Overrides a private
+    method of markdown==3.11.3 (pinned); tests/test_content.py compares it with the stock step.
+    """
+
+    NEEDS = {name: re.compile(needs) for name, needs in {  # what every match of the pattern contains
+        "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "short_reference": r"\[",
+        "image_link": r"!\[", "image_reference": r"!\[", "short_image_ref": r"!\[", "autolink": "<",
+        "automail": "<", "html": "<", "linebreak": "  \n", "entity": "&", "em_strong": "[*_]",
+    }.items()}
+
+    def run(self, tree, ancestors=None):
+        registry = self.inlinePatterns
+        needs = [None] * len(registry)  # None: always tried (a pattern not in NEEDS)
+        for name, regex in self.NEEDS.items():
+            if name in registry:
+                needs[registry.get_index_for_name(name)] = regex
+        self.patterns = list(zip(registry, needs))
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data, patternIndex=0):  # replaces InlineProcessor.__handleInline
+        if isinstance(data, AtomicString):
+            return data
+        start = 0
+        while patternIndex < len(self.patterns):
+            pattern, needs = self.patterns[patternIndex]
+            if needs is not None and not needs.search(data):
+                patternIndex, start = patternIndex + 1, 0  # as __applyPattern returns for no match
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+NOT_PLAIN = re.compile("[&<>\x02]")  # entities, tags and Python-Markdown's stash placeholders
+
+
+class _Headings(Treeprocessor):
+    """Heading ids and texts exactly as the toc extension gave them, without its extra work.
+
+    toc's run() also walks the tree for a [TOC] marker and builds and serializes a table of
+    contents we never use (7% of render time); a '[TOC]' paragraph now stays as text. Like toc,
+    every heading (h1 too) gets an id, duplicates get _1, _2, and only h2–h6 are listed; ids
+    already on elements are not looked for: with our extensions (no attr_list) there are none.
+    """
+
+    def __init__(self, md):
+        super().__init__(md)
+        self.headings: list[Heading] = []
+
+    def run(self, root):
+        used: set[str] = set()
+        counters: dict[str, int] = {}
+        for element in root.iter():
+            if element.tag in HEADING_TAGS:
+                text = element.text or ""
+                if len(element) or NOT_PLAIN.search(text):
+                    name = strip_tags(render_inner_html(element, self.md))  # toc's own steps
+                else:  # plain text: what those steps come to, without serializing
+                    name = " ".join(text.split())
+                anchor = unique(toc_slugify(htmllib.unescape(name), "-"), used, counters)
+                element.set("id", anchor)
+                if element.tag != "h1":
+                    self.headings.append(Heading(int(element.tag[1]), anchor, name))
+        return root
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter for a whole build, aware of every link target."""
 
@@ -235,10 +312,12 @@ class MarkdownRenderer:
         self.link_targets = link_targets   # "tips/shoes.md" → "tips/shoes/"
         self.image_files = image_files     # "images/shoe.jpg", relative to the content folder
         self.md = markdown.Markdown(
-            extensions=["toc", "tables", "sane_lists"],  # no smarty: it doubles Markdown time
-            extension_configs={"toc": {"toc_depth": "2-6", "slugify": toc_slugify}},
+            extensions=["tables", "sane_lists"],  # no smarty: it doubles Markdown time
             output_format="html",
         )
+        self.headings = _Headings(self.md)
+        self.md.treeprocessors.register(self.headings, "signpost-headings", 5)  # where toc ran
+        self.md.treeprocessors.register(_QuickInline(self.md), "inline", 20)  # replaces the stock one
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "signpost-links", 1)
         self._doc: Document | None = None
         self._problems: list[Problem] = []
@@ -247,10 +326,11 @@ class MarkdownRenderer:
         """Markdown body → (HTML, headings for a table of contents, problems)."""
         self._doc, self._problems = doc, []
         self.md.reset()
+        self.headings.headings = []  # convert() skips the tree processors for a blank body
         html, why = convert_markdown(self.md, doc.body)
         if why:
             return "", [], [unreadable_markdown(doc.display, doc.body_line, why)]
-        headings = [Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens)]
+        headings = self.headings.headings
         self._check_heading_levels(headings)
         self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)
         return clean_html(html), headings, self._problems
@@ -325,12 +405,3 @@ class MarkdownRenderer:
                          "Put it in content/images/ and write ../images/NAME in the tip.")
             return src
         return self.base_path + source
-
-
-def _flatten(tokens) -> list[dict]:
-    """Python-Markdown's nested table of contents → a flat list in page order."""
-    flat = []
-    for token in tokens:
-        flat.append(token)
-        flat.extend(_flatten(token.get("children", [])))
-    return flat

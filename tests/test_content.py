@@ -1,7 +1,13 @@
 """Tips and pages: front matter, Markdown, and links between source files."""
+import random
+import re
+
+import markdown
 import pytest
 
+from signpost.content import Document, MarkdownRenderer, _QuickInline
 from signpost.pipeline import Project, load_site
+from signpost.sanitize import clean_html
 from tests.sitekit import ROOT, make_content, tip
 
 
@@ -115,3 +121,94 @@ def test_a_review_date_near_the_year_9999_is_not_a_crash(tmp_path):
     # Found while fuzzing dates: reviewed + 12 months went past Python's last date.
     site, problems = load(tmp_path, {"tips/warm-up.md": tip(title="Warm up").replace("2026-01-10", "9999-06-01")})
     assert problems == [] and str(site.tips[0].next_review) == "9999-12-31"
+
+
+# ---- Markdown step: heading ids (our own, as the toc extension gave them) and the quick inline step ----
+
+def render(body, renderer=None):
+    renderer = renderer or MarkdownRenderer("/", {"tips/shoes.md": "tips/shoes/"}, set())
+    return renderer.render(Document("tips/x.md", "content/tips/x.md", None, body, 5))
+
+
+def test_duplicate_headings_get_numbered_ids_and_inline_markup_is_left_out_of_texts():
+    html, headings, problems = render("## Warm up\n\n## Warm up\n\n### Warm up\n\n"
+                                      "## *Easy* `pace` in [shoes](shoes.md)\n\n## Fish &amp; <b>chips</b>\n\n## Salt & pepper\n")
+    assert problems == []
+    assert [(h.level, h.id, h.text) for h in headings] == [
+        (2, "warm-up", "Warm up"), (2, "warm-up_1", "Warm up"), (3, "warm-up_2", "Warm up"),
+        (2, "easy-pace-in-shoes", "Easy pace in shoes"),
+        (2, "fish-chips", "Fish &amp; chips"),  # as toc gave it: the text is HTML
+        (2, "salt-pepper", "Salt &amp; pepper"),
+    ]
+    assert '<h2 id="warm-up_1">Warm up</h2>' in html
+    assert '<h2 id="easy-pace-in-shoes"><em>Easy</em> <code>pace</code> in <a href="/tips/shoes/">shoes</a></h2>' in html
+
+
+def test_a_top_heading_gets_an_id_but_is_not_listed():
+    html, headings, _ = render("# Run\n\n## Run\n")
+    assert html == 'Run\n<h2 id="run_1">Run</h2>'  # the sanitizer drops the <h1 id="run"> tag, not its text
+    assert [(h.level, h.id, h.text) for h in headings] == [(2, "run_1", "Run")]
+
+
+def test_a_blank_body_has_no_headings_left_from_the_body_before():
+    renderer = MarkdownRenderer("/", {}, set())
+    assert render("## A\n", renderer)[1] and render("  \n", renderer) == ("", [], [])
+
+
+TRICKY_HEADINGS = """\
+# Top
+## Top
+## Fish & chips, fish &amp; chips, &copy; &#169; 5 < 6 > 4
+## Salt & pepper
+## 5 < 6 > 4
+## *Em*, **strong**, ***both***, _under_ and `code <b>` \\*escaped\\*
+## [A link](https://example.org "title") and ![a picture](https://example.org/a.png) <https://x.org>
+## Raw <b>bold</b> <span class="x">span</span> <!-- note --> end
+## <span>Only HTML</span>
+## Café crème: 5 ways! ¿Qué? 日本語
+##   spaced\u00a0out\twords  ##
+Setext
+------
+> ## In a quote
+- ## In a list
+## Same
+## Same
+## Same_1
+## Same
+#### Deep
+###### Deepest
+## ***
+##
+"""
+
+
+def test_heading_ids_and_texts_are_those_of_the_toc_extension():
+    toc = markdown.Markdown(extensions=["toc", "tables", "sane_lists"], output_format="html",
+                            extension_configs={"toc": {"toc_depth": "2-6"}})
+    toc_html = toc.convert(TRICKY_HEADINGS)
+
+    def flat(tokens):  # toc's nested tokens in page order
+        return [item for t in tokens for item in [(t["level"], t["id"], t["name"]), *flat(t["children"])]]
+
+    html, headings, _ = render(TRICKY_HEADINGS)
+    assert [(h.level, h.id, h.text) for h in headings] == flat(toc.toc_tokens)
+    assert html == clean_html(toc_html) and len(re.findall("<h[1-6] id=", toc_html)) == 22
+
+
+def test_the_quick_inline_step_knows_every_inline_pattern():
+    md = markdown.Markdown(extensions=["tables", "sane_lists"])
+    assert len(md.inlinePatterns) == len(_QuickInline.NEEDS) and all(n in md.inlinePatterns for n in _QuickInline.NEEDS)
+
+
+def test_the_quick_inline_step_gives_the_html_of_the_stock_one():
+    stock = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    quick = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    quick.treeprocessors.register(_QuickInline(quick), "inline", 20)
+    pieces = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![", "<", ">", "&", "&amp;", "&#169;", ";",
+              "  \n", "\n", "\n\n", "## ", "- ", "1. ", "> ", "    ", "|", "---", "http://x.org", "a@b.c", "x.md",
+              "<b>", "</b>", "<!--", "-->", "word", " ", "é", "'", '"', "=", ":"]
+    rnd = random.Random(3)
+    texts = [TRICKY_HEADINGS, "[a][r] and [r]\n\n[r]: https://example.org\n\n| *a* | `b` |\n|---|---|\n| c | d |\n"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 50))) for _ in range(1500)]
+    for text in texts:
+        assert quick.reset().convert(text) == stock.reset().convert(text), text
