@@ -56,7 +56,7 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     """
     started = time.perf_counter()
     site, problems = load_valid_site(project, base_url, preview, cache, workers)
-    pages = render_pages(site, project.templates, preview=preview, memo=memo)
+    pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets))
     if memo:
         memo.save()

@@ -1,12 +1,15 @@
 """The validated Site → {output path: bytes}. Reads the model and the templates, never the content."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import posixpath
 import re
 import traceback
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -17,6 +20,10 @@ import rjsmin
 from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Site, Tip
 from .problems import BuildFailed, problem
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 100
+CHUNK = 25   # pages per task sent to a worker
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -196,37 +203,30 @@ def render_site(site: Site, templates_dir, preview: bool = False, memo: RenderMe
     return dict(render_pages(site, templates_dir, preview, memo))
 
 
-def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None):
+def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None,
+                 workers: int = 1):
     """Yield (output path, bytes) for every page, asset and image, one at a time, so a build
     can write each page as it is made instead of holding the whole site in memory.
 
     Every problem (two sources for one output path, a template mistake) is collected and
     raised together after the last page, before anything is swapped in. `memo` (memo.py)
     holds the last render's pages: a page whose key is unchanged is reused as it is, so a
-    save or a warm build renders the few pages that changed, not thousands.
+    save or a warm build renders the few pages that changed, not thousands. With `workers`
+    > 1, a big site's pages are rendered by that many processes (see render_in_parallel).
     """
     assets = minify_assets(site.assets)
     asset_names = fingerprint_assets(assets)
     env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
     site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
-    sources: dict[str, str] = {}
-    problems = []
-    for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
-        if out_path in sources:
-            problems.append(problem(source, None, f"This would be written to {out_path}, "
-                                    f"which {sources[out_path]} already uses",
-                                    "Rename one of the two files."))
+    plan, problems = plan_pages(site, site_key, memo)
+    if workers > 1 and len(plan) >= PARALLEL_FROM:
+        rendered = render_in_parallel(env, plan, memo, workers)
+    else:
+        rendered = (render_planned(env, entry, memo) for entry in plan)
+    for out_path, data, key, trouble in rendered:
+        if trouble:
+            problems.append(trouble)
             continue
-        sources[out_path] = source
-        key = page_key(site_key, out_path, own) if memo is not None and own is not None else None
-        data = memo.reuse(out_path, key) if key else None
-        if data is None:
-            try:
-                html = env.get_template(template).render(**context)
-            except jinja2.TemplateError as error:
-                problems.append(template_problem(error, template, source))
-                continue
-            data = (compact_html(html) if out_path.endswith(".html") else html).encode("utf-8")
         if key:
             memo.keep(out_path, key, data)
         yield out_path, data
@@ -238,3 +238,67 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
             data = memo.reuse(path, key) or data
             memo.keep(path, key, data)
         yield path, data
+
+
+def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:
+    """[(output path, template, context, source, memo key or None)] for every page, and a problem
+    for each output path that two sources would both write."""
+    plan, problems, sources = [], [], {}
+    for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
+        if out_path in sources:
+            problems.append(problem(source, None, f"This would be written to {out_path}, "
+                                    f"which {sources[out_path]} already uses", "Rename one of the two files."))
+            continue
+        sources[out_path] = source
+        key = page_key(site_key, out_path, own) if memo is not None and own is not None else None
+        plan.append((out_path, template, context, source, key))
+    return plan, problems
+
+
+def render_planned(env: jinja2.Environment, entry: tuple, memo) -> tuple:
+    """One planned page → (output path, bytes or None, memo key, problem or None)."""
+    out_path, template, context, source, key = entry
+    data = memo.reuse(out_path, key) if key else None
+    if data is None:
+        try:
+            html = env.get_template(template).render(**context)
+        except jinja2.TemplateError as error:
+            return out_path, None, key, template_problem(error, template, source)
+        data = (compact_html(html) if out_path.endswith(".html") else html).encode("utf-8")
+    return out_path, data, key, None
+
+
+def render_in_parallel(env: jinja2.Environment, plan: list, memo, workers: int):
+    """render_planned over the plan in forked worker processes; results come back in plan order,
+    and only a few chunks at a time wait in memory, so a big site never piles up unwritten.
+
+    fork: the workers start in milliseconds with the site, the plan and the compiled templates
+    already in memory (nothing pickled but page numbers and results). Only the one-shot
+    command-line build renders in parallel; it has no threads that forking could upset.
+    """
+    for name in {entry[1] for entry in plan}:
+        with contextlib.suppress(jinja2.TemplateError):  # compile once, here; a mistake is reported per page
+            env.get_template(name)
+    chunks = [(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_take_job,
+                             initargs=(env, plan, memo)) as pool:
+        waiting: deque = deque()
+        for start, stop in chunks:
+            waiting.append(pool.submit(_render_chunk, start, stop))
+            if len(waiting) > 2 * workers:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
+
+
+_job: tuple = ()   # in a render worker process: (env, plan, memo), inherited through fork
+
+
+def _take_job(*job) -> None:
+    global _job
+    _job = job
+
+
+def _render_chunk(start: int, stop: int) -> list[tuple]:
+    env, plan, memo = _job
+    return [render_planned(env, plan[index], memo) for index in range(start, stop)]

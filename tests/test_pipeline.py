@@ -95,14 +95,18 @@ def test_base_url_option_prefixes_every_link(tmp_path):
     assert broken_links(out, "/guidance/") == []
 
 
-def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])  # 2: 120 tips are rendered by two processes
+def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path, workers):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     (templates / "tag.html").write_text("{% extends 'base.html' %}{% block main %}{{ tag.nmae }}{% endblock %}")
     project = Project(tmp_path / "content", templates, ROOT / "assets")
-    build_site(tmp_path)  # writes the content folder
+    many = {f"tips/tip-{i:03}.md": tip(title=f"Tip {i}", tags="[running]") for i in range(120 if workers > 1 else 0)}
+    out = build_site(tmp_path, many)  # also writes the content folder
+    before = snapshot(out)
     with pytest.raises(BuildFailed) as failure:
-        build(project, tmp_path / "out")
+        build(project, out, workers=workers)
     assert [str(p) for p in failure.value.problems] == [
         "templates/tag.html:1: The template could not be used for content/tips/: 'signpost.model.Tag object' "
         "has no attribute 'nmae'. Hint: This is a problem in the site's design files, not in the content."]
+    assert snapshot(out) == before
