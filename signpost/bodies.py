@@ -23,7 +23,7 @@ from .model import Heading
 from .problems import Problem
 
 # Change this when the Markdown extensions or link rules change, to retire old cache entries.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 # Below this many bodies, starting worker processes costs more than it saves.
 PARALLEL_FROM = 100
 

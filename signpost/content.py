@@ -35,7 +35,7 @@ MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratical
 MAX_BRACKETS = 2_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # two reads of a file are two documents: their lines may differ
 class Document:
     """A Markdown source split into its front matter and its body, with line numbers kept."""
 
@@ -275,7 +275,7 @@ NOT_PLAIN = re.compile("[&<>\x02]")  # entities, tags and Python-Markdown's stas
 
 
 class _Headings(Treeprocessor):
-    """Heading ids and texts exactly as the toc extension gave them, without its extra work.
+    """Heading ids as the toc extension gave them, and their texts as plain text, without its extra work.
 
     toc's run() also walks the tree for a [TOC] marker and builds and serializes a table of
     contents we never use (7% of render time); a '[TOC]' paragraph now stays as text. Like toc,
@@ -299,8 +299,8 @@ class _Headings(Treeprocessor):
                     name = " ".join(text.split())
                 anchor = unique(toc_slugify(htmllib.unescape(name), "-"), used, counters)
                 element.set("id", anchor)
-                if element.tag != "h1":
-                    self.headings.append(Heading(int(element.tag[1]), anchor, name))
+                if element.tag != "h1":  # plain text: toc's name is HTML, and the template escapes it again
+                    self.headings.append(Heading(int(element.tag[1]), anchor, htmllib.unescape(name)))
         return root
 
 

@@ -1,4 +1,5 @@
 """Tips and pages: front matter, Markdown, and links between source files."""
+import html as html_module
 import random
 import re
 
@@ -8,7 +9,7 @@ import pytest
 from signpost.content import Document, MarkdownRenderer, _QuickInline
 from signpost.pipeline import Project, load_site
 from signpost.sanitize import clean_html
-from tests.sitekit import ROOT, make_content, tip
+from tests.sitekit import ROOT, build_site, make_content, tip
 
 
 def load(tmp_path, files, drafts=False):
@@ -137,11 +138,18 @@ def test_duplicate_headings_get_numbered_ids_and_inline_markup_is_left_out_of_te
     assert [(h.level, h.id, h.text) for h in headings] == [
         (2, "warm-up", "Warm up"), (2, "warm-up_1", "Warm up"), (3, "warm-up_2", "Warm up"),
         (2, "easy-pace-in-shoes", "Easy pace in shoes"),
-        (2, "fish-chips", "Fish &amp; chips"),  # as toc gave it: the text is HTML
-        (2, "salt-pepper", "Salt &amp; pepper"),
+        (2, "fish-chips", "Fish & chips"),  # plain text: the template escapes it once
+        (2, "salt-pepper", "Salt & pepper"),
     ]
     assert '<h2 id="warm-up_1">Warm up</h2>' in html
     assert '<h2 id="easy-pace-in-shoes"><em>Easy</em> <code>pace</code> in <a href="/tips/shoes/">shoes</a></h2>' in html
+
+
+def test_the_table_of_contents_shows_headings_as_written(tmp_path):
+    # Found in review: heading texts were HTML, escaped again by the template ("Fish &amp;amp; chips").
+    out = build_site(tmp_path, {"tips/warm-up.md": tip(body="## Fish & chips\n\nA.\n\n## 5 < 6\n\nB.\n\n## C\n\nC.\n")})
+    page = (out / "tips/warm-up/index.html").read_text()
+    assert '<a href="#fish-chips">Fish &amp; chips</a>' in page and '<a href="#5-6">5 &lt; 6</a>' in page
 
 
 def test_a_top_heading_gets_an_id_but_is_not_listed():
@@ -191,7 +199,7 @@ def test_heading_ids_and_texts_are_those_of_the_toc_extension():
         return [item for t in tokens for item in [(t["level"], t["id"], t["name"]), *flat(t["children"])]]
 
     html, headings, _ = render(TRICKY_HEADINGS)
-    assert [(h.level, h.id, h.text) for h in headings] == flat(toc.toc_tokens)
+    assert [(h.level, h.id, h.text) for h in headings] == [(lv, i, html_module.unescape(t)) for lv, i, t in flat(toc.toc_tokens)]
     assert html == clean_html(toc_html) and len(re.findall("<h[1-6] id=", toc_html)) == 22
 
 
