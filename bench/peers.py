@@ -37,6 +37,9 @@ PINS = REPO / "bench" / "peers"
 OUT = REPO / "bench" / "out"
 RESULTS = REPO / "bench" / "results"
 TOOLS = ("signpost",) + PEERS
+# Signpost again, with its on-disk caches and last output, one tip changed before each build:
+# the issue's warm build, timed in the same rounds as the peers' full builds.
+WARM = "signpost-warm"
 
 
 class Unavailable(Exception):
@@ -109,7 +112,7 @@ def install_peers() -> tuple[dict, dict]:
     installers = {"pelican": lambda: install_python_peer("pelican") / "pelican",
                   "mkdocs": lambda: install_python_peer("mkdocs") / "mkdocs",
                   "hugo": install_hugo, "eleventy": install_eleventy}
-    commands, unavailable = {"signpost": Path(sys.executable)}, {}
+    commands, unavailable = {"signpost": Path(sys.executable), WARM: Path(sys.executable)}, {}
     for tool, install in installers.items():
         print(f"… installing {tool}", file=sys.stderr, flush=True)
         try:
@@ -126,6 +129,9 @@ def build_command(tool: str, program: Path, corpus: Path, out: Path) -> tuple[li
     if tool == "signpost":
         return [str(program), str(REPO / "build.py"), "build", "--no-cache", "--content", str(corpus / "content"),
                 "--out", str(out)], REPO
+    if tool == WARM:
+        return [str(program), str(REPO / "build.py"), "build", "--content", str(corpus / "content"),
+                "--out", str(out)], REPO
     if tool == "pelican":
         return [str(program), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"], here
     if tool == "mkdocs":
@@ -138,20 +144,32 @@ def build_command(tool: str, program: Path, corpus: Path, out: Path) -> tuple[li
 
 
 def measure_tools(commands: dict, corpus: Path, runs: int) -> dict:
-    """Interleaved cold builds of every tool; medians per tool, or the error it stopped with."""
+    """Interleaved builds of every tool (cold, but for WARM); medians per tool, or the error it stopped with."""
     measured, failed = {tool: [] for tool in commands}, {}
-    for _ in range(runs):
-        for tool, program in commands.items():
-            if tool in failed:
-                continue
-            out = OUT / f"peer-dist-{tool}"
-            shutil.rmtree(out, ignore_errors=True)
-            command, cwd = build_command(tool, program, corpus, out)
-            run = run_measured(command, cwd)
-            if run.returncode != 0:
-                failed[tool] = f"exit status {run.returncode}: {run.output.strip()[-1200:]}"
-                continue
-            measured[tool].append(run)
+    tip = sorted((corpus / "content" / "tips").glob("*.md"))[0]
+    original = tip.read_text(encoding="utf-8")
+    try:
+        if WARM in commands:  # fill the caches and the output folder; not timed
+            shutil.rmtree(OUT / f"peer-dist-{WARM}", ignore_errors=True)
+            command, cwd = build_command(WARM, commands[WARM], corpus, OUT / f"peer-dist-{WARM}")
+            subprocess.run(command, cwd=cwd, capture_output=True, check=True)
+        for round_number in range(runs):
+            for tool, program in commands.items():
+                if tool in failed:
+                    continue
+                out = OUT / f"peer-dist-{tool}"
+                if tool == WARM:
+                    tip.write_text(f"{original}\nEdited before warm build {round_number}.\n", encoding="utf-8")
+                else:
+                    shutil.rmtree(out, ignore_errors=True)
+                command, cwd = build_command(tool, program, corpus, out)
+                run = run_measured(command, cwd)
+                if run.returncode != 0:
+                    failed[tool] = f"exit status {run.returncode}: {run.output.strip()[-1200:]}"
+                    continue
+                measured[tool].append(run)
+    finally:
+        tip.write_text(original, encoding="utf-8")
     results = {}
     for tool in commands:
         if tool in failed:
@@ -201,7 +219,7 @@ def versions(commands: dict) -> dict:
     """The version each tool reports, for the record."""
     found = {}
     for tool, program in commands.items():
-        flag = {"signpost": None, "pelican": "--version", "mkdocs": "--version", "hugo": "version",
+        flag = {"signpost": None, WARM: None, "pelican": "--version", "mkdocs": "--version", "hugo": "version",
                 "eleventy": "--version"}[tool]
         if flag:
             done = subprocess.run([str(program), flag], capture_output=True, text=True)
