@@ -122,18 +122,25 @@ class RebuildWatcher:
                          daemon=True, name="signpost-watch").start()
         return True
 
-    def _run(self, reload_browsers) -> None:
+    def _run(self, reload_browsers, force_polling: bool | None = None) -> None:
         step = max(1, round(self.settle * 1000))
-        # watchfiles' default filter skips editors' swap and backup files (.swp, ~) and .git.
-        for _ in watchfiles.watch(*self.folders, step=step, debounce=2000, stop_event=self.stopped,
-                                  raise_interrupt=False):
-            try:
-                self.rebuild()
-            except Exception as error:  # e.g. a file deleted mid-build: report it, keep watching
-                print(f"The preview could not be rebuilt: {error!r}. Save again to retry.", file=sys.stderr,
-                      flush=True)
-                continue
-            reload_browsers()
+        try:
+            # watchfiles' default filter skips editors' swap and backup files (.swp, ~) and .git.
+            for _ in watchfiles.watch(*self.folders, step=step, debounce=2000, stop_event=self.stopped,
+                                      raise_interrupt=False, force_polling=force_polling):
+                try:
+                    self.rebuild()
+                except Exception as error:  # e.g. a file deleted mid-build: report it, keep watching
+                    print(f"The preview could not be rebuilt: {error!r}. Save again to retry.", file=sys.stderr,
+                          flush=True)
+                    continue
+                reload_browsers()
+        except Exception as error:  # e.g. the system's limit on watched folders is reached
+            if force_polling:
+                raise
+            print(f"The system can't report saves here ({error}); looking for them every 0.3 s instead.",
+                  file=sys.stderr, flush=True)
+            self._run(reload_browsers, force_polling=True)
 
 
 class PreviewFileHandler(StaticFileHandler):

@@ -246,7 +246,8 @@ def saved_and_rebuilt(file: Path, calls: list, count: int) -> bool:
     return len(calls) > count
 
 
-def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys):
+@pytest.mark.parametrize("force_polling", [None, True])  # True: where the system can't report saves
+def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys, force_polling):
     calls = []
 
     def rebuild():
@@ -256,7 +257,7 @@ def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys):
 
     (tmp_path / "a.md").write_text("one")
     watcher = RebuildWatcher([tmp_path], rebuild, settle=0.01)
-    thread = threading.Thread(target=watcher._run, args=(lambda: None,), daemon=True)
+    thread = threading.Thread(target=watcher._run, args=(lambda: None, force_polling), daemon=True)
     thread.start()
     try:
         for attempt in ("first", "second"):  # the first rebuild raises; the second must still happen
