@@ -2,7 +2,8 @@
 
 A cache entry is keyed by everything the rendered HTML can depend on — the body, where it
 lives, its first line (problems carry line numbers), every link target and image, the base
-path and this code's version — so a hit is always what a fresh render would give. Adding,
+path — and the whole cache by this code's version, so a hit is always what a fresh render
+would give. Adding,
 removing or publishing a file changes the link targets and so misses every entry: slower
 once, never stale.
 """
@@ -19,11 +20,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .content import Document, MarkdownRenderer, count_words
-from .model import Heading
 from .problems import Problem
+from .version import CODE_VERSION
 
-# Change this when the Markdown extensions or link rules change, to retire old cache entries.
-RENDER_VERSION = "4"
 # Below this many bodies, starting worker processes costs more than it saves.
 PARALLEL_FROM = 100
 
@@ -36,39 +35,48 @@ class BodyCache:
 
     entries: dict = field(default_factory=dict)
     path: Path | None = None
-    changed: bool = False
     documents: dict | None = None   # file → (signature, Document, problems); None: always read afresh
-    # The preview's alone (memory): tips and proved quizzes, by the inputs they were made from.
+    # Tips and proved quizzes, by the inputs they were made from (see pipeline.remembered).
+    # A Document is compared by identity: pickled together, made and documents keep sharing them.
     made: dict | None = None
-    _signatures: dict = field(default_factory=dict, repr=False)   # the documents' as loaded
+    _as_loaded: tuple = field(default=(), repr=False)   # what documents and made held when loaded
 
     @classmethod
     def load(cls, path: Path) -> "BodyCache":
-        """The cache saved at path, or an empty one if it is missing, unreadable or from another version.
+        """The cache saved at path, or an empty one if it is missing, unreadable or from other code.
 
         pickle, not JSON: it keeps the parsed front matter as it is and loads several times
         faster. The file is as trusted as the code: both live in the project folder."""
         try:
             with open(path, "rb") as file:
                 saved = pickle.load(file)
-            if saved.get("version") != RENDER_VERSION:
-                raise ValueError("another version")
-            entries, documents = saved["entries"], saved["documents"]
+            if saved.get("version") != CODE_VERSION:
+                raise ValueError("made by other code")
+            entries, documents, made = saved["entries"], saved["documents"], saved["made"]
         except Exception:  # missing, damaged, or written by other code: start afresh
-            entries, documents = {}, {}
-        return cls(entries, path, documents=documents, _signatures=signatures(documents))
+            entries, documents, made = {}, {}, {}
+        cache = cls(entries, path, documents=documents, made=made)
+        cache._as_loaded = cache.contents()
+        return cache
 
-    def save(self, used: set[str]) -> None:
-        """Write the entries this build used (older ones are dropped) if anything changed."""
-        stale = self.entries.keys() - used
-        documents_changed = self.documents is not None and signatures(self.documents) != self._signatures
-        if self.path is None or not (self.changed or stale or documents_changed):
+    def contents(self) -> tuple:
+        """A cheap fingerprint of what is held: entry keys, and which document and made item is which."""
+        return (set(self.entries), {f: id(known) for f, known in (self.documents or {}).items()},
+                {name: id(item) for name, item in (self.made or {}).items()})
+
+    def keep_only(self, used: set[str]) -> None:
+        """Drop the rendered bodies this build did not use."""
+        if self.entries.keys() - used:
+            self.entries = {key: self.entries[key] for key in used if key in self.entries}
+
+    def save(self) -> None:
+        """Write the cache to its file, if it has one and anything changed since it was loaded."""
+        if self.path is None or self.contents() == self._as_loaded:
             return
-        self.entries = {key: self.entries[key] for key in used if key in self.entries}
-        data = pickle.dumps({"version": RENDER_VERSION, "entries": self.entries, "documents": self.documents or {}},
-                            pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps({"version": CODE_VERSION, "entries": self.entries, "documents": self.documents or {},
+                             "made": self.made or {}}, pickle.HIGHEST_PROTOCOL)
         if save_file(self.path, data):
-            self.changed, self._signatures = False, signatures(self.documents or {})
+            self._as_loaded = self.contents()
 
 
 def save_file(path: Path, data: bytes) -> bool:
@@ -85,13 +93,9 @@ def save_file(path: Path, data: bytes) -> bool:
         return False
 
 
-def signatures(documents: dict) -> dict:
-    return {file: known[0] for file, known in documents.items()}
-
-
 def body_key(doc: Document, namespace: str) -> str:
     """Everything the rendered HTML and its problems depend on, hashed."""
-    text = "\0".join((RENDER_VERSION, namespace, doc.path, doc.display, str(doc.body_line), doc.body))
+    text = "\0".join((namespace, doc.path, doc.display, str(doc.body_line), doc.body))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -102,20 +106,9 @@ def link_namespace(base_path: str, link_targets: dict, images) -> str:
 
 
 def _render_all(base_path: str, link_targets: dict, images: set, docs: list[Document]) -> list:
-    """Render bodies with one converter; also the work of one worker process."""
+    """(html, headings, problems, word count) per body, with one converter; also the work of one worker process."""
     renderer = MarkdownRenderer(base_path, link_targets, images)
-    return [_encode(*renderer.render(doc), count_words(doc.body)) for doc in docs]
-
-
-def _encode(html: str, headings, problems, words: int) -> list:
-    """A rendered body as plain JSON-able lists, for the cache and for crossing processes."""
-    return [html, [[h.level, h.id, h.text] for h in headings],
-            [[p.path, p.line, p.message, p.hint, p.severity] for p in problems], words]
-
-
-def _decode(entry: list) -> tuple[str, list[Heading], list[Problem], int]:
-    html, headings, problems, words = entry
-    return html, [Heading(*h) for h in headings], [Problem(*p) for p in problems], words
+    return [(*renderer.render(doc), count_words(doc.body)) for doc in docs]
 
 
 def render_bodies(docs: list[Document], base_path: str, link_targets: dict, images: set,
@@ -129,9 +122,8 @@ def render_bodies(docs: list[Document], base_path: str, link_targets: dict, imag
     if missing:
         fresh = _render_missing([doc for _, doc in missing], base_path, link_targets, images, workers)
         cache.entries.update(zip((key for key, _ in missing), fresh))
-        cache.changed = True
-    cache.save(set(keys))
-    return [_decode(cache.entries[key]) for key in keys]
+    cache.keep_only(set(keys))
+    return [cache.entries[key] for key in keys]
 
 
 def _render_missing(docs, base_path, link_targets, images, workers: int) -> list:

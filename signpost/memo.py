@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
@@ -19,6 +20,7 @@ import jinja2
 
 from .bodies import save_file
 from .model import Site, Tip
+from .version import CODE_VERSION
 from .write import LinkableBytes
 
 # What a tip's own page shows of it, besides its body and headings (hashed separately: repr() of
@@ -29,12 +31,12 @@ TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name != "words")
 
 
 def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:
-    """A hash of everything any page can show besides a tip's body: the templates, the settings,
-    asset names, menus, free-standing pages, quiz titles and every tip's card."""
+    """A hash of everything any page can show besides a tip's body: the code and templates, the
+    settings, asset names, menus, free-standing pages, quiz titles and every tip's card."""
     templates = sorted((p.relative_to(templates_dir).as_posix(), p.read_bytes())
                        for p in Path(templates_dir).rglob("*") if p.is_file())
     cards = [[getattr(tip, name) for name in TIP_CARD_FIELDS] + [tip.reading_minutes] for tip in site.tips]
-    facts = (templates, repr(site.config), sorted(asset_names.items()), preview,
+    facts = (CODE_VERSION, templates, repr(site.config), sorted(asset_names.items()), preview,
              [(q.slug, q.model.title) for q in site.quizzes], [repr(p) for p in site.pages], cards)
     return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
@@ -91,6 +93,9 @@ class RenderMemo:
     bytecode: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
     related: tuple = ((), {})   # (every tip's slug, tags, order and title; related slugs), see render.py
 
+    def expects(self, path: str, key: str) -> bool:
+        return self.pages.get(path, ("",))[0] == key
+
     def reuse(self, path: str, key: str) -> bytes | None:
         entry = self.pages.get(path)
         return entry[1] if entry and entry[0] == key else None
@@ -129,20 +134,26 @@ class SavedPages:
         bytecode = DiskBytecodeCache(str(cache_dir / "templates"))
         return cls(index_path, Path(folder), bytecode, last if isinstance(last, dict) else {})
 
+    def expects(self, path: str, key: str) -> bool:
+        """Whether the page will probably be reused (it will, unless its file was changed)."""
+        return self.last.get(path, [None])[:1] == [key]
+
     def reuse(self, path: str, key: str) -> bytes | None:
         entry = self.last.get(path)
         if not isinstance(entry, list) or entry[:1] != [key]:
             return None
         source = self.folder / path
         try:
-            data = LinkableBytes(source.read_bytes())
+            with open(source, "rb") as file:
+                data = LinkableBytes(file.read())
+                data.inode = os.fstat(file.fileno())[:3]   # mode, inode, device: write_files compares
         except OSError:
             return None
-        data.source = source
-        return data if [key, hashlib.sha256(data).hexdigest()] == entry else None
+        data.source, data.sha256 = source, hashlib.sha256(data).hexdigest()
+        return data if [key, data.sha256] == entry else None
 
     def keep(self, path: str, key: str, data: bytes) -> None:
-        self.current[path] = [key, hashlib.sha256(data).hexdigest()]
+        self.current[path] = [key, getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()]
 
     def save(self) -> None:
         """Record this build's pages; call only once they are in the output folder."""

@@ -57,7 +57,8 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     started = time.perf_counter()
     site, problems = load_valid_site(project, base_url, preview, cache, workers)
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
-    written = write_site(pages, out, keep=(project.content, project.templates, project.assets))
+    written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
+                         spare=memo is not None)
     if memo:
         memo.save()
     return report_build(written, site, problems, out, started)
@@ -116,6 +117,11 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     tip_slugs = {tip.slug for tip in tips if tip}
     quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made)
     problems += quiz_problems
+    if made is not None:  # forget what files that went were made into
+        for gone in made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}:
+            del made[gone]
+    if cache is not None:
+        cache.save()
     if errors_in(problems):
         return None, problems
     tips.sort(key=lambda tip: (tip.order, tip.title))
@@ -125,7 +131,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 
 def remembered(made: dict | None, name, make, *args):
-    """make(*args); or, with the preview's `made`, what it gave last time if every input is equal."""
+    """make(*args); or, with a cache's `made`, what it gave last time if every input is equal."""
     if made is None:
         return make(*args)
     last = made.get(name)

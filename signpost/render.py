@@ -219,7 +219,8 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
     env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
     site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
     plan, problems = plan_pages(site, site_key, memo)
-    if workers > 1 and len(plan) >= PARALLEL_FROM:
+    to_render = [entry for entry in plan if not (entry[4] and memo.expects(entry[0], entry[4]))]
+    if workers > 1 and len(to_render) >= PARALLEL_FROM:
         rendered = render_in_parallel(env, plan, memo, workers)
     else:
         rendered = (render_planned(env, entry, memo) for entry in plan)

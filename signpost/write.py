@@ -1,6 +1,7 @@
 """Pages → an output folder, swapped in whole: the old site or the new one, never a mix."""
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -36,23 +37,80 @@ class LinkableBytes(bytes):
     that file instead of writing the bytes again (a warm build reuses most of the last site)."""
 
     source: Path
+    inode: tuple = ()   # the source's (mode, inode, device) when read
+    sha256: str = ""
 
 
-def write_files(files, folder: Path) -> list[str]:
+def write_files(files, folder: Path, over_old: bool = False) -> list[str]:
     """Write every file under folder, creating sub-folders as needed; the paths written.
 
     `files` is a {path: bytes} mapping or an iterable of (path, bytes) pairs: a build passes
-    the renderer's generator, so only one page at a time is held in memory."""
+    the renderer's generator, so only one page at a time is held in memory. A file already
+    in folder is replaced, never written into: it may be a hard link to a published page.
+    `over_old`: folder holds an old site, whose files may stand where folders must go now.
+    """
     written, folders = [], set()
     for rel, data in (files.items() if isinstance(files, dict) else files):
         target = folder / rel
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        if not (isinstance(data, LinkableBytes) and hard_link(data.source, target)):
-            target.write_bytes(data)
+        try:
+            place(data, target, folders)
+        except OSError:
+            if not over_old or not clear_the_way(folder, rel, set(written)):
+                raise
+            place(data, target, folders)
         written.append(rel)
     return written
+
+
+def place(data: bytes, target: Path, folders: set) -> None:
+    """One file: hard-linked when its bytes are a published file's, else written."""
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    linkable = isinstance(data, LinkableBytes)
+    if linkable and data.inode and data.inode == inode_of(target):
+        return  # already a link to that very file
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    if not (linkable and hard_link(data.source, target)):
+        target.write_bytes(data)
+
+
+def clear_the_way(folder: Path, rel: str, written: set) -> bool:
+    """Remove an old site's file standing where a folder of `rel` must go, or its folder where
+    `rel` must go; False if what is in the way was written by this build (a real clash)."""
+    parts = rel.split("/")
+    blocking = [folder.joinpath(*parts[:end]) for end in range(1, len(parts))]
+    blocking = [path for path in blocking if path.is_file() or path.is_symlink()]
+    target = folder / rel
+    if target.is_dir() and not target.is_symlink():
+        blocking.append(target)
+    in_the_way = [path.relative_to(folder).as_posix() for path in blocking]
+    if not blocking or any(done == path or done.startswith(path + "/") for path in in_the_way for done in written):
+        return False
+    for path in blocking:
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    return True
+
+
+def inode_of(path: Path) -> tuple:
+    try:
+        return os.lstat(path)[:3]
+    except OSError:
+        return ()
+
+
+def remove_others(folder: Path, keep: list[str]) -> None:
+    """Delete the files under folder that are not in `keep`, and the folders left empty."""
+    wanted, root = set(keep), str(folder)
+    for directory, _, names in os.walk(root, topdown=False):
+        prefix = os.path.relpath(directory, root) + "/" if directory != root else ""
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(directory, name))
+        if directory != root:
+            with contextlib.suppress(OSError):  # not empty: the usual case, and cheaper than looking
+                os.rmdir(directory)
 
 
 def hard_link(source: Path, target: Path) -> bool:
@@ -80,7 +138,7 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
     return len(changed)
 
 
-def write_site(files, out: Path, keep=()) -> list[str]:
+def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
@@ -90,7 +148,7 @@ def write_site(files, out: Path, keep=()) -> list[str]:
     if refused:
         raise BuildFailed([refused])
     try:
-        return swap_in(files, out)
+        return swap_in(files, out, spare)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -121,18 +179,30 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files, out: Path) -> list[str]:
-    """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched."""
+def swap_in(files, out: Path, spare: bool = False) -> list[str]:
+    """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched.
+
+    With `spare`, the site this build replaces is kept beside `out` (.NAME.spare) and the next
+    build starts from it instead of an empty folder: files that are still right (hard links to
+    the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
+    thousands of pages then touches only the few that changed.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    spare_folder = out.parent / f".{out.name}.spare"
     try:
-        written = write_files(files, staging)
+        if spare:
+            with contextlib.suppress(OSError):  # atomic: of two builds at once, one gets it
+                spare_folder.rename(staging)    # (replaces the empty staging folder)
+        written = write_files(files, staging, over_old=spare)
+        if spare:
+            remove_others(staging, written)
         staging.chmod(0o755)
         if out.exists() and _exchange(staging, out):
             # Now holds the previous site; the new one is live, so a failure here is not the build's.
-            shutil.rmtree(staging, ignore_errors=True)
+            retire(staging, spare_folder if spare else None)
             return written
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -143,10 +213,19 @@ def swap_in(files, out: Path) -> list[str]:
             except OSError:
                 old.rename(out)  # put the old site back
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            retire(old, spare_folder if spare else None)
         else:
             staging.rename(out)
         return written
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def retire(old_site: Path, spare_folder: Path | None) -> None:
+    """Keep the replaced site as the next build's starting point, or delete it."""
+    if spare_folder is not None:
+        with contextlib.suppress(OSError):  # another build's spare is already there
+            old_site.rename(spare_folder)
+            return
+    shutil.rmtree(old_site, ignore_errors=True)

@@ -1,0 +1,29 @@
+"""What made a cached result: caches written by other code are never used.
+
+A hash of every Signpost source file and of the versions of the libraries that shape the
+output, so a change to the code (a template filter, the Markdown rules, the prover) retires
+every cache entry by itself, with no version number for anyone to remember to bump.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+import rcssmin
+import rjsmin
+import yaml
+
+
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for module in (jinja2, markdown, nh3, rcssmin, rjsmin, yaml):
+        digest.update(f"{module.__name__} {module.__version__}\n".encode())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = code_version()
