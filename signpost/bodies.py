@@ -14,9 +14,7 @@ import hashlib
 import json
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from .content import Document, MarkdownRenderer, count_words
@@ -131,6 +129,9 @@ def _render_missing(docs, base_path, link_targets, images, workers: int) -> list
     workers = min(workers, os.cpu_count() or 1)
     if workers < 2 or len(docs) < PARALLEL_FROM:
         return _render_all(base_path, link_targets, images, docs)
+    from concurrent.futures import ProcessPoolExecutor  # here: a warm build never needs it (30 ms to import)
+    from multiprocessing import get_context
+
     chunks = [docs[i::workers] for i in range(workers)]
     # fork: workers start in milliseconds and inherit the loaded modules; only used by the
     # one-shot command-line build, which has no threads that forking could upset.

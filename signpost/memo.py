@@ -91,7 +91,7 @@ class RenderMemo:
 
     pages: dict = field(default_factory=dict)   # output path → (key, bytes)
     bytecode: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
-    related: tuple = ((), {})   # (every tip's slug, tags, order and title; related slugs), see render.py
+    related: tuple = ("", {})   # (hash of every tip's slug, tags, order and title; related slugs), see render.py
 
     def expects(self, path: str, key: str) -> bool:
         return self.pages.get(path, ("",))[0] == key
@@ -120,7 +120,7 @@ class SavedPages:
     bytecode: jinja2.BytecodeCache
     last: dict = field(default_factory=dict)      # output path → [key, sha256] from the last build
     current: dict = field(default_factory=dict)   # the same, for this build
-    related: tuple = ((), {})   # as RenderMemo's; not saved (computing it takes hundredths of a second)
+    related: tuple = ("", {})   # as RenderMemo's, saved with the index
 
     @classmethod
     def load(cls, cache_dir: Path, name: str, folder: Path) -> "SavedPages":
@@ -128,11 +128,14 @@ class SavedPages:
         index_path = cache_dir / f"pages-{name}.json"
         try:
             (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
-            last = json.loads(index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            last = {}
+            saved = json.loads(index_path.read_text(encoding="utf-8"))
+            last, related = saved["pages"], tuple(saved["related"])
+            if not (isinstance(last, dict) and len(related) == 2 and isinstance(related[1], dict)):
+                raise ValueError("not an index")
+        except (OSError, ValueError, LookupError, TypeError):
+            last, related = {}, ("", {})
         bytecode = DiskBytecodeCache(str(cache_dir / "templates"))
-        return cls(index_path, Path(folder), bytecode, last if isinstance(last, dict) else {})
+        return cls(index_path, Path(folder), bytecode, last, related=related)
 
     def expects(self, path: str, key: str) -> bool:
         """Whether the page will probably be reused (it will, unless its file was changed)."""
@@ -157,5 +160,6 @@ class SavedPages:
 
     def save(self) -> None:
         """Record this build's pages; call only once they are in the output folder."""
-        save_file(self.index_path, json.dumps(self.current, sort_keys=True).encode("utf-8"))
+        index = {"pages": self.current, "related": self.related}
+        save_file(self.index_path, json.dumps(index, sort_keys=True).encode("utf-8"))
         self.last, self.current = self.current, {}

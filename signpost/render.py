@@ -7,9 +7,7 @@ import posixpath
 import re
 import traceback
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
-from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -99,11 +97,14 @@ def remembered_related(tips, memo) -> dict[str, list[Tip]]:
     """related_tips, or the memo's ranking if no tip's slug, tags, order or title changed since."""
     if memo is None:
         return related_tips(tips)
-    facts = [(tip.slug, tip.tags, tip.order, tip.title) for tip in tips]
-    if memo.related[0] != facts:
-        memo.related = (facts, {slug: [t.slug for t in others] for slug, others in related_tips(tips).items()})
+    facts = hashlib.sha256(repr([(tip.slug, tip.tags, tip.order, tip.title) for tip in tips]).encode()).hexdigest()
     by_slug = {tip.slug: tip for tip in tips}  # today's tips: the memo keeps only their slugs
-    return {slug: [by_slug[other] for other in others] for slug, others in memo.related[1].items()}
+    if memo.related[0] == facts:
+        with contextlib.suppress(LookupError, TypeError):  # a damaged saved index: rank afresh
+            return {slug: [by_slug[other] for other in memo.related[1][slug]] for slug in by_slug}
+    related = related_tips(tips)
+    memo.related = (facts, {slug: [t.slug for t in others] for slug, others in related.items()})
+    return related
 
 
 def organisation(config) -> dict:
@@ -277,6 +278,9 @@ def render_in_parallel(env: jinja2.Environment, plan: list, memo, workers: int):
     already in memory (nothing pickled but page numbers and results). Only the one-shot
     command-line build renders in parallel; it has no threads that forking could upset.
     """
+    from concurrent.futures import ProcessPoolExecutor  # here: a warm build never needs it (30 ms to import)
+    from multiprocessing import get_context
+
     for name in {entry[1] for entry in plan}:
         with contextlib.suppress(jinja2.TemplateError):  # compile once, here; a mistake is reported per page
             env.get_template(name)

@@ -9,6 +9,7 @@ import pytest
 from signpost.bodies import BodyCache
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, collect_tags, load_site
+from signpost.problems import BuildFailed
 from signpost.render import render_site
 from signpost.serve import Preview, rebuild
 from tests.sitekit import ROOT, snapshot, tip
@@ -107,12 +108,17 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
     assert snapshot(out) == good
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", json.dumps({"index.html": ["x"]}).encode()])
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", json.dumps({"index.html": ["x"]}).encode(),
+                                    json.dumps({"pages": {"index.html": ["x"]}, "related": ["", {}]}).encode(),
+                                    "related's own key, with nonsense".encode()])
 def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
     build(project, out, memo=SavedPages.load(cache_dir, "d", out))
     good = snapshot(out)
+    if damage.startswith(b"related"):
+        index = json.loads((cache_dir / "pages-d.json").read_text())
+        damage = json.dumps({**index, "related": [index["related"][0], {"rest": ["no-such-tip"], "shoes": 5}]}).encode()
     (cache_dir / "pages-d.json").write_bytes(damage)
     build(project, out, memo=SavedPages.load(cache_dir, "d", out))
     assert snapshot(out) == good
@@ -128,3 +134,42 @@ def test_preview_saves_equal_fresh_builds_after_every_kind_of_change(tmp_path):
         fresh = tmp_path / f"fresh-{change.replace(' ', '-')}"
         build(project, fresh, base_url="http://127.0.0.1:8000/", preview=True)
         assert snapshot(tmp_path / "preview") == snapshot(fresh), change
+
+
+def warm_build(project, out, cache_dir):
+    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+
+
+def test_a_failed_warm_build_leaves_the_published_files_as_they_were(tmp_path):
+    """The next build starts from the last replaced site, whose files are hard links to the
+    published ones: it must replace them, never write into them."""
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    for _ in range(3):  # from the second build on, .dist.spare holds links to the published pages
+        EDITS["a body"](project.content, project.templates)
+        warm_build(project, out, cache_dir)
+    assert (tmp_path / ".dist.spare/tips/rest/index.html").samefile(out / "tips/rest/index.html")
+    published = snapshot(out)
+    EDITS["a body"](project.content, project.templates)
+    replace_in(project.content / "tips/rest.md", "title: Rest between runs", "title: Rest days")  # every page changes
+    (project.templates / "tags.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}")
+    with pytest.raises(BuildFailed):
+        warm_build(project, out, cache_dir)
+    assert snapshot(out) == published
+
+
+def test_an_old_site_in_the_way_of_a_new_one_is_cleared(tmp_path):
+    """A picture's name that becomes a folder: the old site kept for reuse has a file there."""
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    (project.content / "images").mkdir()
+    (project.content / "images/knee.png").write_bytes(b"png one")
+    for _ in range(2):
+        warm_build(project, out, cache_dir)
+    (project.content / "images/knee.png").unlink()
+    (project.content / "images/knee.png").mkdir()
+    (project.content / "images/knee.png/left.png").write_bytes(b"png two")
+    warm_build(project, out, cache_dir)
+    assert (out / "images/knee.png/left.png").read_bytes() == b"png two"
+    build(project, tmp_path / "cold")
+    assert snapshot(out) == snapshot(tmp_path / "cold")
