@@ -41,4 +41,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf dist .preview .pytest_cache
+	rm -rf dist .dist.spare .preview .pytest_cache .cache

@@ -2,10 +2,9 @@
 
 A cache entry is keyed by everything the rendered HTML can depend on — the body, where it
 lives, its first line (problems carry line numbers), every link target and image, the base
-path — and the whole cache by this code's version, so a hit is always what a fresh render
-would give. Adding,
-removing or publishing a file changes the link targets and so misses every entry: slower
-once, never stale.
+path — and the whole cache by this code's version (version.py), so a hit is always what a
+fresh render would give. Adding, removing or publishing a file changes the link targets and
+so misses every entry: slower once, never stale.
 """
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from .bodies import BodyCache, render_bodies
 from .config import load_config
 from .content import (outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
+from .memo import RenderMemo, SavedPages
 from .model import QuizPage, Site, Tag
 from .problems import BuildFailed, Problem, errors_in, problem
-from .memo import RenderMemo, SavedPages
 from .render import render_pages, render_site
 from .write import write_site
 
