@@ -17,12 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Document, MarkdownRenderer, count_words
+from .parallel import map_chunks
 from .problems import Problem
 from .version import CODE_VERSION
-
-# Below this many bodies, starting worker processes costs more than it saves.
-PARALLEL_FROM = 100
-
 
 @dataclass
 class BodyCache:
@@ -117,26 +114,7 @@ def render_bodies(docs: list[Document], base_path: str, link_targets: dict, imag
     keys = [body_key(doc, namespace) for doc in docs]
     missing = [(key, doc) for key, doc in zip(keys, docs) if key not in cache.entries]
     if missing:
-        fresh = _render_missing([doc for _, doc in missing], base_path, link_targets, images, workers)
+        fresh = map_chunks(_render_all, [doc for _, doc in missing], workers, base_path, link_targets, images)
         cache.entries.update(zip((key for key, _ in missing), fresh))
     cache.keep_only(set(keys))
     return [cache.entries[key] for key in keys]
-
-
-def _render_missing(docs, base_path, link_targets, images, workers: int) -> list:
-    """Render in this process, or split across worker processes when there are many bodies."""
-    workers = min(workers, os.cpu_count() or 1)
-    if workers < 2 or len(docs) < PARALLEL_FROM:
-        return _render_all(base_path, link_targets, images, docs)
-    from concurrent.futures import ProcessPoolExecutor  # here: a warm build never needs it (30 ms to import)
-    from multiprocessing import get_context
-
-    chunks = [docs[i::workers] for i in range(workers)]
-    # fork: workers start in milliseconds and inherit the loaded modules; only used by the
-    # one-shot command-line build, which has no threads that forking could upset.
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        results = list(pool.map(_render_all, *zip(*[(base_path, link_targets, images, c) for c in chunks])))
-    rendered = [None] * len(docs)
-    for index, chunk_result in enumerate(results):
-        rendered[index::workers] = chunk_result
-    return rendered

@@ -12,6 +12,7 @@ from .content import (outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
 from .model import QuizPage, Site, Tag
+from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
 from .render import render_pages, render_site
 from .write import write_site
@@ -93,7 +94,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     content = project.content
     config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
     files = {folder: markdown_files(content / folder) for folder in ("tips", "pages")}
-    docs, doc_problems = read_documents(content, files, cache.documents if cache else None)
+    docs, doc_problems = read_documents(content, files, cache.documents if cache else None, workers)
     problems += doc_problems
     if config is None:
         return None, problems
@@ -140,23 +141,48 @@ def remembered(made: dict | None, name, make, *args):
     return last[1]
 
 
-def read_documents(content: Path, files: dict, known: dict | None = None) -> tuple[list, list[Problem]]:
+def read_documents(content: Path, files: dict, known: dict | None = None,
+                   workers: int = 1) -> tuple[list, list[Problem]]:
     """Every Markdown file in `files` (folder → markdown_files), with front matter split off.
 
-    `known` (a BodyCache's) keeps what each file gave last time with its signature: a file
-    whose signature is unchanged is not read or parsed again. Files that went are forgotten.
+    `known` (a BodyCache's) keeps what each file gave last time with its signature (size,
+    times, inode): a file whose signature is unchanged is not read or parsed again. Files
+    that went are forgotten. Many files to read are read by `workers` processes.
     """
-    docs, problems, seen = [], [], set()
-    for folder_files in files.values():
-        for file in folder_files:
-            seen.add(file)
-            doc, more = read_known(file, content, known) if known is not None else read_document(file, content)
-            problems += more
-            if doc:
-                docs.append(doc)
-    for gone in (known.keys() - seen) if known is not None else ():
+    known = {} if known is None else known
+    every_file = [file for folder_files in files.values() for file in folder_files]
+    signatures = {file: signature_of(file) for file in every_file}
+    to_read = [file for file in every_file if signatures[file] is None or known.get(file, (None,))[0] != signatures[file]]
+    for file, (doc, problems) in zip(to_read, map_chunks(read_chunk, to_read, workers, content)):
+        known[file] = (signatures[file], doc, problems)
+    for gone in known.keys() - set(every_file):
         del known[gone]
+    docs, problems = [], []
+    for file in every_file:
+        _, doc, more = known[file]
+        problems += more
+        if doc:
+            docs.append(doc)
     return docs, problems
+
+
+def read_chunk(content: Path, files: list[Path]) -> list[tuple]:
+    """read_document for each file; also the work of one worker process."""
+    return [read_document(file, content) for file in files]
+
+
+def signature_of(file: Path) -> tuple | None:
+    """What changes whenever a file's contents may have: its times, size and inode (as git's index).
+
+    None for a file changed in the last two seconds: the disk's clock may be too coarse to tell
+    two saves of the same size apart, so such a file is read again next time ("racy git")."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    if time.time_ns() - info.st_mtime_ns < 2_000_000_000:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns
 
 
 def markdown_files(folder: Path) -> list[Path]:
@@ -166,18 +192,6 @@ def markdown_files(folder: Path) -> list[Path]:
     except OSError:  # missing (a site without pages) or unreadable
         return []
     return [folder / name for name in names]
-
-
-def read_known(file: Path, content: Path, known: dict):
-    """read_document, unless the file's signature says it is the one read last time."""
-    try:
-        info = file.stat()
-    except OSError:
-        return read_document(file, content)
-    signature = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
-    if known.get(file, (None,))[0] != signature:
-        known[file] = (signature, *read_document(file, content))
-    return known[file][1], known[file][2]
 
 
 def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:

@@ -17,10 +17,9 @@ import rjsmin
 
 from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Site, Tip
+from .parallel import PARALLEL_FROM
 from .problems import BuildFailed, problem
 
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 100
 CHUNK = 25   # pages per task sent to a worker
 
 

@@ -3,13 +3,14 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
 from signpost.pipeline import Project, build
 from signpost.problems import BuildFailed
 from tests.linkwalk import broken_links
-from tests.sitekit import ROOT, build_site, snapshot, tip
+from tests.sitekit import ROOT, build_site, make_content, snapshot, tip
 
 
 def test_the_real_site_builds_and_every_internal_link_resolves(built_site):
@@ -110,3 +111,23 @@ def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path, workers):
         "templates/tag.html:1: The template could not be used for content/tips/: 'signpost.model.Tag object' "
         "has no attribute 'nmae'. Hint: This is a problem in the site's design files, not in the content."]
     assert snapshot(out) == before
+
+
+def test_sources_are_read_again_only_when_their_signature_changed_or_is_too_recent(tmp_path):
+    import os
+
+    from signpost.pipeline import markdown_files, read_documents
+    content = make_content(tmp_path, {"tips/rest.md": tip(title="Rest"), "tips/shoes.md": tip(title="Shoes")})
+    hour_ago = time.time() - 3600
+    for name in ("warm-up", "rest", "shoes"):
+        os.utime(content / f"tips/{name}.md", (hour_ago, hour_ago))
+    files, known = {"tips": markdown_files(content / "tips")}, {}
+    first = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    (content / "tips/rest.md").write_text(tip(title="Rest days"))           # just saved: too recent to trust
+    (content / "tips/shoes.md").write_text(tip(title="Trainers"))
+    os.utime(content / "tips/shoes.md", (hour_ago, hour_ago))                # changed, then given its old time
+    second = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    assert second["warm-up"] is first["warm-up"]                             # unchanged: not read again
+    assert second["rest"].meta["title"] == "Rest days" and second["shoes"].meta["title"] == "Trainers"
+    third = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    assert third["rest"] is not second["rest"] and third["shoes"] is second["shoes"]

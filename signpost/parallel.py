@@ -1,0 +1,29 @@
+"""Work split over the cores, for the one-shot command-line build.
+
+fork: workers start in milliseconds and inherit the loaded modules; only the command-line
+build uses this, and it has no threads that forking could upset. The preview never does.
+"""
+from __future__ import annotations
+
+import os
+
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_FROM = 100
+
+
+def map_chunks(work, items: list, workers: int, *args) -> list:
+    """[result per item], in order, where work(*args, chunk) returns one result per item of chunk;
+    done in `workers` processes when there are enough items, else here."""
+    workers = min(workers, os.cpu_count() or 1)
+    if workers < 2 or len(items) < PARALLEL_FROM:
+        return work(*args, items)
+    from concurrent.futures import ProcessPoolExecutor  # imported only when used (30 ms)
+    from multiprocessing import get_context
+
+    chunks = [items[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        results = list(pool.map(work, *zip(*[(*args, chunk) for chunk in chunks])))
+    ordered = [None] * len(items)
+    for index, chunk_result in enumerate(results):
+        ordered[index::workers] = chunk_result
+    return ordered
