@@ -72,8 +72,11 @@ def place(data: bytes, target: Path, folders: set) -> None:
         return  # already a link to that very file
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
-    if not (linkable and hard_link(data.source, target)):
-        target.write_bytes(data)
+    if linkable and hard_link(data.source, target):
+        if inode_of(target) == data.inode:
+            return
+        target.unlink()  # the file there is not the one checked (another build replaced it): write the bytes
+    target.write_bytes(data)
 
 
 def clear_the_way(folder: Path, rel: str, written: set) -> bool:

@@ -2,6 +2,7 @@
 and the result is always byte-for-byte what a cold build gives."""
 import dataclasses
 import json
+import os
 import shutil
 
 import pytest
@@ -173,3 +174,21 @@ def test_an_old_site_in_the_way_of_a_new_one_is_cleared(tmp_path):
     assert (out / "images/knee.png/left.png").read_bytes() == b"png two"
     build(project, tmp_path / "cold")
     assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_a_reused_page_is_written_as_checked_even_if_its_file_is_replaced_meanwhile(tmp_path):
+    """Another build can swap in its own site between this build's check of a page and its link."""
+    from signpost.write import LinkableBytes, write_files
+    published = tmp_path / "dist/page.html"
+    published.parent.mkdir()
+    published.write_bytes(b"checked")
+    data = LinkableBytes(published.read_bytes())
+    data.source, data.inode = published, os.lstat(published)[:3]
+    replacement = tmp_path / "other.html"
+    replacement.write_bytes(b"another build's page")
+    replacement.replace(published)                   # a new file (inode) at the same path
+    write_files([("page.html", data)], tmp_path / "new")
+    assert (tmp_path / "new/page.html").read_bytes() == b"checked"
+    data.inode = os.lstat(published)[:3]             # the file checked is the one there: linked
+    write_files([("page.html", data)], tmp_path / "newer")
+    assert (tmp_path / "newer/page.html").samefile(published)
