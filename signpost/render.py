@@ -6,7 +6,7 @@ import hashlib
 import posixpath
 import re
 import traceback
-from collections import Counter, deque
+from collections import Counter
 from itertools import chain
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -17,10 +17,8 @@ import rjsmin
 
 from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Site, Tip
-from .parallel import PARALLEL_FROM
+from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, problem
-
-CHUNK = 25   # pages per task sent to a worker
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -270,39 +268,13 @@ def render_planned(env: jinja2.Environment, entry: tuple, memo) -> tuple:
 
 
 def render_in_parallel(env: jinja2.Environment, plan: list, memo, workers: int):
-    """render_planned over the plan in forked worker processes; results come back in plan order,
-    and only a few chunks at a time wait in memory, so a big site never piles up unwritten.
-
-    fork: the workers start in milliseconds with the site, the plan and the compiled templates
-    already in memory (nothing pickled but page numbers and results). Only the one-shot
-    command-line build renders in parallel; it has no threads that forking could upset.
-    """
-    from concurrent.futures import ProcessPoolExecutor  # here: a warm build never needs it (30 ms to import)
-    from multiprocessing import get_context
-
+    """render_planned over the plan in forked workers (parallel.stream_chunks), results in plan
+    order; the templates are compiled once, here, before the fork."""
     for name in {entry[1] for entry in plan}:
-        with contextlib.suppress(jinja2.TemplateError):  # compile once, here; a mistake is reported per page
+        with contextlib.suppress(jinja2.TemplateError):  # a mistake is reported per page
             env.get_template(name)
-    chunks = [(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_take_job,
-                             initargs=(env, plan, memo)) as pool:
-        waiting: deque = deque()
-        for start, stop in chunks:
-            waiting.append(pool.submit(_render_chunk, start, stop))
-            if len(waiting) > 2 * workers:
-                yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
+    yield from stream_chunks(_render_range, len(plan), workers, (env, plan, memo))
 
 
-_job: tuple = ()   # in a render worker process: (env, plan, memo), inherited through fork
-
-
-def _take_job(*job) -> None:
-    global _job
-    _job = job
-
-
-def _render_chunk(start: int, stop: int) -> list[tuple]:
-    env, plan, memo = _job
+def _render_range(env: jinja2.Environment, plan: list, memo, start: int, stop: int) -> list[tuple]:
     return [render_planned(env, plan[index], memo) for index in range(start, stop)]
