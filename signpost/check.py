@@ -17,8 +17,10 @@ import re
 from dataclasses import dataclass
 
 from .model import Site, Tip
-from .pipeline import Project, load_site
+from .pipeline import Project, load_site, quiz_files_in
 from .problems import BuildFailed, Problem, problem
+from .quiz.model import FLAG_FLOORS
+from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
 from .scaffold import placeholder_texts
@@ -67,7 +69,8 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
         found |= set(check_reviews(site, today))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_placeholders(site.tips))
-        info = describe_drafts(site) + describe_proofs(site)
+        found |= set(check_quiz_clinics(site))
+        info = describe_drafts(site) + describe_proofs(site) + describe_red_flags(site)
     if published and weights:
         weight_problems, weighed = check_weights(published, project)
         found |= set(weight_problems)
@@ -96,8 +99,8 @@ def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
     """How many tips, pages and quizzes were checked; from the files when the site didn't load."""
     if site:
         return len(site.tips), len(site.pages), len(site.quizzes)
-    return tuple(len(list((project.content / folder).glob(pattern)))
-                 for folder, pattern in (("tips", "*.md"), ("pages", "*.md"), ("quiz", "*.yml")))
+    return (len(list((project.content / "tips").glob("*.md"))), len(list((project.content / "pages").glob("*.md"))),
+            len(quiz_files_in(project.content)))
 
 
 # ---- Links to headings ----
@@ -239,9 +242,47 @@ def describe_drafts(site: Site) -> list[Problem]:
 
 
 def describe_proofs(site: Site) -> list[Problem]:
-    """One line per quiz: what its proofs covered."""
-    return [problem(quiz.source, None, quiz.proof[:1].upper() + quiz.proof[1:], severity="info")
-            for quiz in site.quizzes]
+    """Per quiz: what its proofs covered, and how many clinical scenarios passed."""
+    lines = []
+    for quiz in site.quizzes:
+        lines.append(problem(quiz.source, None, quiz.proof[:1].upper() + quiz.proof[1:], severity="info"))
+        if quiz.scenarios:
+            lines.append(problem(scenarios_path(quiz.source), None, f"All {len(quiz.scenarios)} clinical scenarios "
+                                 "get the outcome they expect", severity="info"))
+    return lines
+
+
+def describe_red_flags(site: Site) -> list[Problem]:
+    """Each emergency and urgent answer with the guidance it rests on, for a clinician to check."""
+    lines = []
+    for quiz in site.quizzes:
+        for question in quiz.model.questions:
+            for option in question.options:
+                floors = [f for f in FLAG_FLOORS if f in option.flags]
+                cited = option.source and quiz.model.find_source(option.source.source)
+                if floors and cited:
+                    lines.append(problem(quiz.source, option.line, f"Red flag '{option.id}' ({floors[0]}): "
+                                         f"{cited.title}, \"{option.source.list}\"", severity="info"))
+    return lines
+
+
+def check_quiz_clinics(site: Site) -> list[Problem]:
+    """Red flags without a source, quizzes without scenarios, and what the scenarios leave untried."""
+    found = []
+    for quiz in site.quizzes:
+        for question in quiz.model.questions:
+            for option in question.options:
+                if set(option.flags) & set(FLAG_FLOORS) and option.source is None:
+                    found.append(problem(quiz.source, option.line, f"Red flag '{option.id}' in question "
+                                         f"'{question.id}' does not say which guidance it comes from",
+                                         "Add 'source: {page: source-id, list: \"which list on that page\"}'.",
+                                         severity="warning"))
+        if not quiz.scenarios:
+            found.append(problem(quiz.source, None, "This quiz has no clinical scenarios",
+                                 f"Write some in {scenarios_path(quiz.source)} (see EDITING.md).", severity="warning"))
+        else:
+            found += coverage(quiz.model, quiz.scenarios, scenarios_path(quiz.source))
+    return found
 
 
 # ---- Output ----

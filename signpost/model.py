@@ -103,6 +103,7 @@ class QuizPage:
     model: object              # signpost.quiz.model.Quiz
     data: dict                 # what quiz.js reads, embedded in the page as JSON
     proof: str                 # one-line summary of what the build proved
+    scenarios: tuple = ()      # signpost.quiz.scenarios.ScenarioRun: every clinical scenario, passed
 
     @property
     def url(self) -> str:

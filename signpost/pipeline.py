@@ -98,7 +98,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     problems += doc_problems
     if config is None:
         return None, problems
-    quiz_files = sorted((content / "quiz").glob("*.yml"))
+    quiz_files = quiz_files_in(content)
     link_targets = find_link_targets(docs, files, quiz_files, content, drafts)
     made = cache.made if cache else None
     images, image_problems = read_images(content)
@@ -253,8 +253,19 @@ def collect_tags(tips) -> tuple[Tag, ...]:
     return tuple(Tag(name, name, tuple(t for t in tips if name in t.tags)) for name in names)
 
 
+SCENARIOS_SUFFIX = ".scenarios.yml"   # a quiz's clinical scenarios, beside it
+
+
+def quiz_files_in(content: Path) -> list[Path]:
+    """The quiz files in content/quiz/, without their scenarios files."""
+    return sorted(f for f in (content / "quiz").glob("*.yml") if not f.name.endswith(SCENARIOS_SUFFIX))
+
+
 def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = None):
-    """Load, validate and prove every quiz: ([QuizPage], problems); a quiz that fails a proof does not build."""
+    """Load, validate and prove every quiz and run its scenarios: ([QuizPage], problems).
+
+    A quiz that fails a proof or a scenario does not build.
+    """
     quizzes, problems = [], []
     for file in files:
         display = f"{content.name}/{file.relative_to(content).as_posix()}"
@@ -263,23 +274,52 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = 
         problems += [bad_name] if bad_name else more
         if text is None or bad_name:
             continue
-        quiz, more = remembered(made, ("quiz", display), load_quiz_page, file.stem, display, text, frozenset(tip_slugs))
+        scenarios, more = read_scenarios_file(file.with_name(file.stem + SCENARIOS_SUFFIX), content)
+        problems += more
+        quiz, more = remembered(made, ("quiz", display), load_quiz_page, file.stem, display, text,
+                                frozenset(tip_slugs), scenarios)
         problems += more
         if quiz:
             quizzes.append(quiz)
+    problems += orphan_scenarios(content, files)
     return quizzes, problems
 
 
-def load_quiz_page(slug: str, display: str, text: str, tip_slugs) -> tuple[QuizPage | None, list[Problem]]:
-    """One quiz file's text → its page, once loaded, validated and proved."""
+def read_scenarios_file(file: Path, content: Path) -> tuple[str | None, list[Problem]]:
+    """A quiz's scenarios file's text, or None when the quiz has none."""
+    if not file.exists():
+        return None, []
+    return read_text_file(file, f"{content.name}/{file.relative_to(content).as_posix()}")
+
+
+def orphan_scenarios(content: Path, quiz_files) -> list[Problem]:
+    """Scenarios files whose quiz does not exist: probably a renamed quiz."""
+    quizzes = {f.stem for f in quiz_files}
+    return [problem(f"{content.name}/quiz/{f.name}", None, f"There is no quiz '{f.name[:-len(SCENARIOS_SUFFIX)]}.yml' "
+                    "for these scenarios", "Rename the file to match its quiz: <quiz name>.scenarios.yml.")
+            for f in sorted((content / "quiz").glob("*" + SCENARIOS_SUFFIX))
+            if f.name[:-len(SCENARIOS_SUFFIX)] not in quizzes]
+
+
+def load_quiz_page(slug: str, display: str, text: str, tip_slugs,
+                   scenarios_text: str | None = None) -> tuple[QuizPage | None, list[Problem]]:
+    """One quiz file's text → its page, once loaded, validated, proved and its scenarios passed."""
     from .quiz.analyse import prove_quiz
     from .quiz.export import quiz_data
     from .quiz.load import load_quiz
+    from .quiz.scenarios import failures, load_scenarios, run_scenarios, scenarios_path
 
     quiz, problems = load_quiz(text, display, tip_slugs)
     if quiz is None or errors_in(problems):
         return None, problems
     report, more = prove_quiz(quiz, display)
-    if errors_in(more):
-        return None, problems + more
-    return QuizPage(slug, display, quiz, quiz_data(quiz), report.summary), problems + more
+    problems += more
+    runs = ()
+    if scenarios_text is not None:
+        where = scenarios_path(display)
+        scenarios, more = load_scenarios(scenarios_text, where, quiz)
+        runs = run_scenarios(quiz, scenarios)
+        problems += more + failures(quiz, runs, where, display)
+    if errors_in(problems):
+        return None, problems
+    return QuizPage(slug, display, quiz, quiz_data(quiz), report.summary, runs), problems

@@ -86,7 +86,7 @@
     data.questions.forEach(function (question) {
       var picked = (answers[question.id] || []).slice();
       if (stoppedAt !== null) {
-        if (picked.length) errors.push("Question '" + question.id + "' is not asked: the quiz ends at the emergency answer to '" + stoppedAt + "'.");
+        if (picked.length) errors.push("Question '" + question.id + "' is not asked: the quiz ends at the answer to '" + stoppedAt + "', because the result can no longer change.");
         return;
       }
       if (question.show_if && !evaluate(question.show_if, { flags: flags, chosen: chosen, scores: {} })) {
@@ -99,9 +99,28 @@
       chosen[question.id] = picked;
       var raised = raisedBy(question, picked);
       raised.forEach(function (flag) { if (flags.indexOf(flag) < 0) flags.push(flag); });
-      if (raised.indexOf(data.stop_flag) >= 0) stoppedAt = question.id;
+      if (raised.indexOf(data.stop_flag) >= 0 || settledNow(data, question, flags, chosen)) stoppedAt = question.id;
     });
     return { errors: errors, asked: asked, flags: flags, chosen: chosen, stopped: stoppedAt !== null };
+  }
+
+  // Whether the answers so far give an outcome no later answer can change (proved by the build).
+  function settledNow(data, question, flags, chosen) {
+    var settled = data.settled[question.id];
+    if (!settled) return false;
+    var rule = firstRule(data, { flags: flags, chosen: chosen, scores: totalScores(data, chosen) });
+    return rule !== null && settled.indexOf(rule.outcome) >= 0;
+  }
+
+  function totalScores(data, chosen) {
+    var scores = {};
+    data.scores.forEach(function (score) { scores[score.id] = totalScore(data, score, chosen); });
+    return scores;
+  }
+
+  function firstRule(data, facts) {
+    for (var i = 0; i < data.rules.length; i++) if (evaluate(data.rules[i].when, facts)) return data.rules[i];
+    return null;
   }
 
   function totalScore(data, score, chosen) {
@@ -149,11 +168,9 @@
   function scoreAnswers(data, answers) {
     var walked = walkAnswers(data, answers);
     if (walked.errors.length) return { errors: walked.errors };
-    var scores = {};
-    data.scores.forEach(function (score) { scores[score.id] = totalScore(data, score, walked.chosen); });
+    var scores = totalScores(data, walked.chosen);
     var facts = { flags: walked.flags, chosen: walked.chosen, scores: scores };
-    var rule = null;
-    for (var i = 0; i < data.rules.length && !rule; i++) if (evaluate(data.rules[i].when, facts)) rule = data.rules[i];
+    var rule = firstRule(data, facts);
     if (!rule) return { errors: ["No rule matched these answers and the quiz has no catch-all."] };
     var why = explain(rule.when, facts, data), reasons = [];
     data.questions.forEach(function (q) {
@@ -248,8 +265,9 @@
     }
 
     function next(id) {
-      var live = liveAnswers();
-      if (scoreAnswers(data, live).stopped) return "result";
+      var live = liveAnswers(), result = scoreAnswers(data, live);
+      // An emergency answer goes straight to the result; a settled one to "Check your answers".
+      if (result.stopped) return result.flags.indexOf(data.stop_flag) >= 0 ? "result" : "check";
       var missing = firstUnanswered();
       if (changing) return missing || "check";
       var asked = askedNow(), after = asked[asked.indexOf(id) + 1];

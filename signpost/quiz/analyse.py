@@ -21,9 +21,10 @@ that is exponential is listing a checklist's subsets (2^n for n options), capped
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..problems import Problem, problem
 from .model import FLAG_FLOORS, STOP_FLAG, AllOf, AnswerIs, AnyOf, NotTrue, Question, Quiz, urgency_rank
@@ -151,13 +152,16 @@ def start_state(quiz: Quiz) -> State:
 def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None) -> dict:
     """Walk the questions in order: {final state: (count of answer sets, one example answer set)}.
 
-    With restrict=(question id, option id), only answer sets that show that question and choose
-    that option are kept: used to name the exact option that breaks a red-flag rule.
+    The quiz ends where the person's quiz ends: at an emergency answer, or once the result is
+    settled (quiz.settled). With restrict=(question id, option id), only answer sets that show
+    that question and choose that option are kept: used to name the exact option that breaks a
+    red-flag rule.
     """
     states = {start_state(quiz): (1, ())}
     for question in quiz.questions:
         only = restrict[1] if restrict and restrict[0] == question.id else None
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()), only)
+        settled = quiz.settled_after(question.id)
         following: dict = {}
         for state, (count, example) in states.items():
             if state.stopped or not shown(quiz, question, state):
@@ -166,9 +170,53 @@ def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None
                 continue
             for raises, chosen, points, many, answer in classes:
                 after = advance(quiz, question, state, raises, chosen, points)
+                if settled and not after.stopped and outcome_id(quiz, after) in settled:
+                    after = replace(after, stopped=True)
                 merge(following, after, count * many, example + ((question.id, answer),))
         states = following
     return states
+
+
+def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """After each question, the outcomes that no later answer can change: there the quiz may end.
+
+    Every reachable state is walked question by question (ending only at emergency answers),
+    keeping which states each one leads to; then, from the last question back, the outcomes
+    still possible from a state are those possible from the states after it. An outcome is
+    settled after a question when every state reached by answering that question, whose
+    rules already give that outcome, can end in nothing else.
+    """
+    named = named_options(quiz)
+    current = functools.lru_cache(maxsize=None)(lambda state: outcome_id(quiz, state))
+    level, steps = {start_state(quiz)}, []
+    for question in quiz.questions:
+        classes = answer_classes(quiz, question, named.get(question.id, frozenset()))
+        step = {}     # state -> (answered here, the states it leads to)
+        for state in level:
+            if state.stopped or not shown(quiz, question, state):
+                step[state] = (False, (state,))
+            else:
+                step[state] = (True, tuple(advance(quiz, question, state, raises, chosen, points)
+                                           for raises, chosen, points, _, _ in classes))
+        steps.append(step)
+        level = {after for _, nexts in step.values() for after in nexts}
+    possible = {state: {current(state)} for state in level}
+    settled = []
+    for question, step in zip(reversed(quiz.questions), reversed(steps)):
+        answered = {after for asked, nexts in step.values() if asked for after in nexts}
+        unsettled = {current(state) for state in answered if possible[state] != {current(state)}}
+        given = {current(state) for state in answered}
+        outcomes = tuple(o.id for o in quiz.outcomes if o.id in given - unsettled)
+        if outcomes and question is not quiz.questions[-1]:   # after the last, the quiz ends anyway
+            settled.append((question.id, outcomes))
+        possible = {state: set().union(*(possible[after] for after in nexts)) for state, (_, nexts) in step.items()}
+    return tuple(reversed(settled))
+
+
+def outcome_id(quiz: Quiz, state: State) -> str | None:
+    """The id of the outcome the rules give in this state (None without a catch-all)."""
+    outcome = outcome_of(quiz, state)
+    return outcome.id if outcome else None
 
 
 def merge(table: dict, state: State, count: int, example: tuple) -> None:

@@ -93,8 +93,10 @@ def result_text(quiz, result: Result) -> str:
     """The result for people."""
     outcome = quiz.outcome(result.outcome)
     lines = [f"Outcome: {outcome.id} ({outcome.urgency}): {outcome.title}"]
-    if result.stopped:
+    if result.stopped and "emergency" in result.flags:
         lines.append("The quiz stopped at the emergency answer.")
+    elif result.stopped:
+        lines.append(f"The quiz ended after '{result.asked[-1]}': no later answer could change this result.")
     lines.append("Flags raised: " + (", ".join(result.flags) or "none"))
     for score in quiz.scores:
         value = result.scores[score.id]

@@ -24,6 +24,7 @@ def quiz_data(quiz: Quiz) -> dict:
         "rules": [{"when": export_condition(r.when), "outcome": r.outcome} for r in quiz.rules],
         "outcomes": [{"id": o.id, "urgency": o.urgency, "show_scores": o.show_scores}
                      for o in quiz.outcomes],
+        "settled": {qid: list(outcomes) for qid, outcomes in quiz.settled},
     }
 
 

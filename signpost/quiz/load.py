@@ -17,13 +17,16 @@ from ..problems import Problem, problem
 from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
-from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue,
-                    Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween)
+from .analyse import check_sizes, settled_outcomes
+from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, Citation, FlagRaised,
+                    NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween, Source)
 
 QUIZ_KEYS = ("title", "summary", "intro", "safety_net", "reviewed", "next_review", "reviewed_by", "sources",
-             "flags", "scores", "questions", "rules", "outcomes")
+             "notes", "flags", "scores", "questions", "rules", "outcomes")
+SOURCE_KEYS = ("id", "title", "url")
+CITATION_KEYS = ("page", "list")
 QUESTION_KEYS = ("id", "question", "hint", "choose", "required", "scores", "reverse", "show_if", "options")
-OPTION_KEYS = ("id", "label", "hint", "value", "flags", "exclusive", "not_sure")
+OPTION_KEYS = ("id", "label", "hint", "short", "value", "flags", "exclusive", "not_sure", "source")
 SCORE_KEYS = ("id", "label", "percent", "min_answered")
 OUTCOME_KEYS = ("id", "urgency", "title", "body", "how_soon", "next_steps", "tips", "booking", "show_scores")
 RULE_KEYS = ("when", "outcome", "otherwise")
@@ -57,12 +60,14 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
                                          "Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'.")]
     check_keys(data, QUIZ_KEYS, path, problems, " in the quiz")
     flags = read_flags(data, path, problems)
+    sources = read_sources(data, path, problems)
     scores = [s for s in (read_score(m, path, problems) for m in read_maps(data, "scores", path, problems)) if s]
     questions = read_questions(data, path, problems, flags)
     scores = finish_scores(scores, questions, path, problems)
     outcomes = read_outcomes(data, path, problems, tip_slugs)
     rules = read_rules(data, path, problems, questions, flags, scores, outcomes)
     check_red_flags(questions, path, problems)
+    check_citations(questions, sources, path, problems)
     check_unused(questions, scores, outcomes, rules, flags, data, path, problems)
     quiz = Quiz(
         slug=PurePath(path).stem,
@@ -80,10 +85,74 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         reviewed=read_date(data, "reviewed", path, problems, required=True),
         next_review=read_date(data, "next_review", path, problems, required=True),
         reviewed_by=read_text(data, "reviewed_by", path, problems),
-        sources=read_text_list(data, "sources", path, problems),
+        sources=sources,
+        notes=read_text(data, "notes", path, problems),
     )
     check_dates(quiz, data, path, problems)
-    return (None if any(p.severity == "error" for p in problems) else quiz), problems
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    if check_sizes(quiz, path):   # too big to walk: the proof reports it
+        return quiz, problems
+    return replace(quiz, settled=settled_outcomes(quiz)), problems
+
+
+# ---- Sources and citations ----
+
+def read_sources(data: YamlMap, path, problems) -> tuple[Source, ...]:
+    """The guidance the quiz rests on: plain texts, or {id, title, url} that red-flag options can cite."""
+    value = data.get("sources")
+    if value is None:
+        return ()
+    if not isinstance(value, YamlList):
+        problems.append(problem(path, data.line_of("sources"), "'sources' must be a list, each item starting "
+                                "with '- '", "Write each source as '- id: …' with 'title:' and 'url:'."))
+        return ()
+    sources = []
+    for index, item in enumerate(value):
+        line = value.line_of(index)
+        if isinstance(item, str) and item.strip():
+            sources.append(Source("", item.strip(), line))
+        elif isinstance(item, YamlMap):
+            check_keys(item, SOURCE_KEYS, path, problems, " in a source")
+            url = read_text(item, "url", path, problems)
+            if url and not url.startswith("https://"):
+                problems.append(problem(path, item.line_of("url"), f"The source's url must start with https://, "
+                                        f"got '{url}'", "Copy the page's address from the browser."))
+            sources.append(Source(read_id(item, path, problems, "source"),
+                                  read_text(item, "title", path, problems, required=True, where=" from this source"),
+                                  item.line, url))
+        else:
+            problems.append(problem(path, line, f"A source must be a title or a set of 'key: value' lines, got "
+                                    f"'{item}'", "Write '- id: nhs-back-pain' with 'title:' and 'url:' below it."))
+    check_unique([s for s in sources if s.id], "source", path, problems)
+    return tuple(sources)
+
+
+def read_citation(data: YamlMap, path, problems) -> Citation | None:
+    """An option's 'source: {page: source-id, list: which list on that page}'."""
+    if "source" not in data:
+        return None
+    node = data["source"]
+    if not isinstance(node, YamlMap) or "page" not in node or "list" not in node:
+        problems.append(problem(path, data.line_of("source"), "An option's 'source' needs 'page' (a source id) "
+                                "and 'list' (which list on that page)",
+                                "For example: source: {page: nhs-back-pain, list: \"Call 999 if\"}."))
+        return None
+    check_keys(node, CITATION_KEYS, path, problems, " in an option's source")
+    return Citation(read_text(node, "page", path, problems, required=True),
+                    read_text(node, "list", path, problems, required=True), node.line)
+
+
+def check_citations(questions: list[Question], sources: tuple[Source, ...], path, problems) -> None:
+    """Every citation names a declared source."""
+    known = [s.id for s in sources if s.id]
+    for question in questions:
+        for option in question.options:
+            cited = option.source
+            if cited and cited.source and cited.source not in known:
+                problems.append(problem(path, cited.line, f"Option '{option.id}' cites source '{cited.source}', "
+                                        "which is not under 'sources:'", suggest(cited.source, known) or
+                                        "Add it under 'sources:' with an id, a title and a url."))
 
 
 def render_markdown(text: str, path, line, problems) -> str:
@@ -278,10 +347,12 @@ def read_option(data: YamlMap, path, problems, flags, qid: str, scored: bool) ->
         label=read_text(data, "label", path, problems, required=True, where=f" from option '{oid}'"),
         line=data.line,
         hint=read_text(data, "hint", path, problems),
+        short=read_text(data, "short", path, problems),
         value=value,
         flags=option_flags,
         exclusive=read_bool(data, "exclusive", path, problems),
         not_sure=read_bool(data, "not_sure", path, problems),
+        source=read_citation(data, path, problems),
     )
 
 

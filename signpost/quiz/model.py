@@ -28,6 +28,25 @@ def urgency_rank(urgency: str) -> int:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A guidance page the quiz rests on; red-flag options cite it by id."""
+
+    id: str                         # "" for a source written as plain text (it cannot be cited)
+    title: str
+    line: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where one red-flag option comes from: a source, and which list on that page."""
+
+    source: str                     # a Source id
+    list: str                       # the list's heading or wording on that page
+    line: int
+
+
+@dataclass(frozen=True)
 class Option:
     """One answer a person can choose."""
 
@@ -35,12 +54,14 @@ class Option:
     label: str
     line: int
     hint: str = ""
+    short: str = ""                 # a short wording for the safety-net lists; the label if empty
     value: int | None = None        # as written in the YAML
     points: int | None = None       # what it adds to the question's scores (after reverse scoring)
     flags: tuple[str, ...] = ()     # as written
     raises: tuple[str, ...] = ()    # flags actually raised: flags, plus sibling red flags when not_sure
     exclusive: bool = False         # "none of these": only valid on its own
     not_sure: bool = False          # counts as yes for the question's emergency/urgent options
+    source: Citation | None = None  # the guidance behind a red flag
 
 
 @dataclass(frozen=True)
@@ -207,7 +228,11 @@ class Quiz:
     reviewed: dt.date | None = None
     next_review: dt.date | None = None
     reviewed_by: str = ""
-    sources: tuple[str, ...] = field(default=())
+    sources: tuple[Source, ...] = field(default=())
+    notes: str = ""                 # for clinicians: choices made and why (not shown to patients)
+    # Where the result can no longer change: ((question id, outcomes settled once it is answered), ...).
+    # Worked out from every reachable state by analyse.settled_outcomes; the quiz ends there.
+    settled: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def url(self) -> str:
@@ -221,6 +246,14 @@ class Quiz:
     def outcome(self, outcome_id: str) -> Outcome | None:
         """The outcome with this id, or None."""
         return next((o for o in self.outcomes if o.id == outcome_id), None)
+
+    def settled_after(self, question_id: str) -> tuple[str, ...]:
+        """The outcomes that, once reached after this question, no later answer can change."""
+        return next((outcomes for qid, outcomes in self.settled if qid == question_id), ())
+
+    def find_source(self, source_id: str) -> Source | None:
+        """The cited source with this id, or None."""
+        return next((s for s in self.sources if s.id and s.id == source_id), None)
 
     def score(self, score_id: str) -> Score | None:
         """The score with this id, or None."""

@@ -58,7 +58,7 @@ class Result:
     scores: dict
     reasons: tuple[tuple[str, str], ...]   # (question id, option id) pairs that led to the outcome
     asked: tuple[str, ...]                 # the questions shown, in order
-    stopped: bool                          # an emergency answer ended the quiz early
+    stopped: bool                          # the quiz ended early: an emergency answer, or a settled result
     rule_line: int
 
 
@@ -105,8 +105,8 @@ def walk_answers(quiz: Quiz, answers: dict) -> tuple[list[str], list[str], set[s
         picked = list(answers.get(question.id) or [])
         if stopped_at is not None:
             if picked:
-                errors.append(f"Question '{question.id}' is not asked: the quiz ends at the emergency "
-                              f"answer to '{stopped_at}'.")
+                errors.append(f"Question '{question.id}' is not asked: the quiz ends at the answer to "
+                              f"'{stopped_at}', because the result can no longer change.")
             continue
         if question.show_if is not None and not evaluate(question.show_if, Facts(frozenset(flags), chosen)):
             if picked:
@@ -119,9 +119,18 @@ def walk_answers(quiz: Quiz, answers: dict) -> tuple[list[str], list[str], set[s
         chosen[question.id] = frozenset(picked)
         raised = raised_by(question, picked)
         flags |= raised
-        if STOP_FLAG in raised:
+        if STOP_FLAG in raised or settled_now(quiz, question, Facts(frozenset(flags), chosen)):
             stopped_at = question.id
     return errors, asked, flags, chosen, stopped_at is not None
+
+
+def settled_now(quiz: Quiz, question: Question, facts: Facts) -> bool:
+    """Whether the answers so far give an outcome that no later answer can change (quiz.settled)."""
+    settled = quiz.settled_after(question.id)
+    if not settled:
+        return False
+    rule = choose_outcome(quiz, Facts(facts.flags, facts.chosen, total_scores(quiz, facts.chosen)))
+    return rule is not None and rule.outcome in settled
 
 
 def check_picked(question: Question, picked: list[str]) -> list[str]:
