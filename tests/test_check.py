@@ -15,8 +15,25 @@ from tests.sitekit import ROOT, SITE_YML, make_content, tip
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
 TODAY = dt.date(2026, 11, 29)
-QUIZ = (Path(__file__).resolve().parent / "fixtures" / "broken" / "quiz-unknown-tip" / "quiz" /
-        "should-i-see-someone.yml").read_text(encoding="utf-8").replace("tips: [resting]", "tips: [warm-up]")
+QUIZ = ((Path(__file__).resolve().parent / "fixtures" / "broken" / "quiz-unknown-tip" / "quiz" /
+         "should-i-see-someone.yml").read_text(encoding="utf-8").replace("tips: [resting]", "tips: [warm-up]")
+        .replace("flags: [care]\n", "flags: [care]\nsources:\n  - {id: nhs, title: 'NHS.UK: Back pain', "
+                 "url: 'https://www.nhs.uk/conditions/back-pain/'}\n")
+        .replace("flags: [emergency]}", "flags: [emergency], source: {page: nhs, list: Call 999}}")
+        .replace("flags: [urgent]}", "flags: [urgent], source: {page: nhs, list: Urgent GP or 111}}"))
+SCENARIOS = """\
+scenarios:
+  - {patient: Numb, answers: {red: numb}, expect: emergency}
+  - {patient: Not sure, answers: {red: not-sure}, expect: emergency}
+  - {patient: Fever, answers: {red: fever}, expect: urgent}
+  - {patient: Bad pain, answers: {red: none, pain: bad}, expect: book}
+  - {patient: Mild pain, answers: {red: none, pain: mild}, expect: self-care}
+"""
+
+
+def quiz_files(name: str = "q", scenarios: str | None = SCENARIOS) -> dict[str, str]:
+    """A valid quiz whose red flags cite their source, with scenarios covering every outcome and flag."""
+    return {f"quiz/{name}.yml": QUIZ, **({f"quiz/{name}.scenarios.yml": scenarios} if scenarios else {})}
 
 
 def check(tmp_path, files, today=TODAY, with_defaults=True):
@@ -49,8 +66,14 @@ def test_the_real_content_passes_with_no_errors_or_warnings():
     report = check_site(Project.at(ROOT), TODAY)
     assert [str(p) for p in report.problems] == []
     assert report.summary() == "Checked 9 tips, 1 page, 1 quiz: 0 errors, 0 warnings."
-    (proof,) = report.info
+    proof, scenarios = report.info[:2]
     assert proof.path == "content/quiz/should-i-see-someone.yml" and proof.message.startswith("Proved ")
+    assert str(scenarios) == ("content/quiz/should-i-see-someone.scenarios.yml: info: All 54 clinical scenarios get "
+                              "the outcome they expect.")
+    sources = [p for p in report.info[2:] if p.message.startswith("Red flag ")]
+    assert len(sources) == len(report.info) - 2 == 19
+    assert str(sources[6]) == ('content/quiz/should-i-see-someone.yml:104: info: Red flag \'sudden-severe\' '
+                               '(emergency): NHS.UK: Abdominal aortic aneurysm, "Call 999 or go to A&E".')
 
 
 # ---- Links to headings ----
@@ -62,9 +85,9 @@ def test_links_to_headings_that_exist_pass(tmp_path):
                                                  "and [quiz](../quiz/q.yml#start). `[code](warm-up.md#nope)`\n\n"
                                                  "```\n[fenced](warm-up.md#nope)\n```\n"),
         "pages/about.md": "---\ntitle: About\n---\n## Us\n\nHello.\n",
-        "quiz/q.yml": QUIZ,
+        **quiz_files(),
     })
-    assert lines(report)[:-2] == []
+    assert [str(p) for p in report.problems] == []
 
 
 def test_a_link_to_a_missing_heading_names_the_nearest_or_lists_them(tmp_path):
@@ -127,7 +150,7 @@ def test_a_review_date_from_the_site_period_points_at_reviewed(tmp_path):
 
 
 def test_a_quiz_review_date_is_checked_too(tmp_path):
-    report = check(tmp_path, {"quiz/q.yml": QUIZ}, today=dt.date(2027, 10, 20))  # quiz: next_review 2027-11-01
+    report = check(tmp_path, {**quiz_files()}, today=dt.date(2027, 10, 20))  # quiz: next_review 2027-11-01
     assert [str(p) for p in report.problems] == [
         "content/quiz/q.yml: warning: This quiz is due for review on 2027-11-01 (in 12 days). Hint: When a "
         "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the quiz has one).",
@@ -194,7 +217,7 @@ def test_the_reading_target_comes_from_site_yml(tmp_path):
 
 def test_json_output_groups_errors_warnings_and_info(tmp_path):
     report = check(tmp_path, {"tips/warm-up.md": tip(body="[x](nowhere.md)\n", next_review="2026-12-01"),
-                              "quiz/q.yml": QUIZ})
+                              **quiz_files()})
     data = json.loads(format_report(report, "json"))
     assert set(data) == {"errors", "warnings", "info"}
     assert data["errors"] == [{"path": "content/tips/warm-up.md", "line": 9,
@@ -203,17 +226,43 @@ def test_json_output_groups_errors_warnings_and_info(tmp_path):
     assert data["warnings"] == []
     assert data["info"] == [{"path": "content", "line": None, "hint": "", "message": "Links to headings, review "
                              "dates and reading level are checked once the errors above are fixed."}]
-    fixed = check(tmp_path, {"tips/warm-up.md": tip(next_review="2026-12-01"), "quiz/q.yml": QUIZ})
+    fixed = check(tmp_path, {"tips/warm-up.md": tip(next_review="2026-12-01"), **quiz_files()})
     data = json.loads(format_report(fixed, "json"))
     assert [w["message"] for w in data["warnings"]] == ["This tip is due for review on 2026-12-01 (in 2 days)."]
-    assert [i["message"][:7] for i in data["info"]] == ["Proved "]
+    assert [i["message"][:9] for i in data["info"]] == ["Proved 9 ", "All 5 cli", "Red flag ", "Red flag "]
 
 
-def test_the_quiz_proofs_are_info_lines(tmp_path):
-    report = check(tmp_path, {"quiz/should-i-see-someone.yml": QUIZ})
-    (proof,) = report.info
-    assert str(proof).startswith("content/quiz/should-i-see-someone.yml: info: Proved ")
+def test_the_quiz_proofs_scenarios_and_sources_are_info_lines(tmp_path):
+    report = check(tmp_path, quiz_files("should-i-see-someone"))
+    assert [str(p) for p in report.info] == [
+        "content/quiz/should-i-see-someone.yml: info: Proved 9 answer combinations (5 distinct cases, "
+        + report.info[0].message.split("cases, ")[1],
+        "content/quiz/should-i-see-someone.scenarios.yml: info: All 5 clinical scenarios get the outcome they expect.",
+        "content/quiz/should-i-see-someone.yml:15: info: Red flag 'numb' (emergency): NHS.UK: Back pain, \"Call 999\".",
+        "content/quiz/should-i-see-someone.yml:16: info: Red flag 'fever' (urgent): NHS.UK: Back pain, "
+        "\"Urgent GP or 111\"."]
     assert report.summary() == "Checked 1 tip, 0 pages, 1 quiz: 0 errors, 0 warnings."
+
+
+def test_scenario_coverage_and_red_flags_without_a_source_are_warnings(tmp_path):
+    partial = "scenarios:\n  - {patient: Numb, answers: {red: numb}, expect: emergency}\n"
+    report = check(tmp_path, {"quiz/q.yml": QUIZ.replace(", source: {page: nhs, list: Call 999}", ""),
+                              "quiz/q.scenarios.yml": partial})
+    assert [str(p) for p in report.warnings] == [
+        "content/quiz/q.scenarios.yml: warning: No scenario answers 'fever' to 'red' (Fever). "
+        "Hint: Add a patient who gives this answer.",
+        "content/quiz/q.scenarios.yml: warning: No scenario answers 'not-sure' to 'red' (Not sure). "
+        "Hint: Add a patient who gives this answer.",
+        "content/quiz/q.scenarios.yml: warning: No scenario expects outcome 'book' (Book). "
+        "Hint: Add a patient who should get this result.",
+        "content/quiz/q.scenarios.yml: warning: No scenario expects outcome 'self-care' (Look after yourself). "
+        "Hint: Add a patient who should get this result.",
+        "content/quiz/q.scenarios.yml: warning: No scenario expects outcome 'urgent' (Urgent GP). "
+        "Hint: Add a patient who should get this result.",
+        "content/quiz/q.yml:15: warning: Red flag 'numb' in question 'red' does not say which guidance it comes "
+        "from. Hint: Add 'source: {page: source-id, list: \"which list on that page\"}'."]
+    assert check(tmp_path / "none", quiz_files(scenarios=None)).warnings[0].message == \
+        "This quiz has no clinical scenarios."
 
 
 def test_the_command_line_exits_1_on_errors_and_prints_json(tmp_path):

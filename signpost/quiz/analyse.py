@@ -206,7 +206,8 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
         answered = {after for asked, nexts in step.values() if asked for after in nexts}
         unsettled = {current(state) for state in answered if possible[state] != {current(state)}}
         given = {current(state) for state in answered}
-        outcomes = tuple(o.id for o in quiz.outcomes if o.id in given - unsettled)
+        # A result that shows scores is never settled early: later answers still change what it shows.
+        outcomes = tuple(o.id for o in quiz.outcomes if o.id in given - unsettled and not o.show_scores)
         if outcomes and question is not quiz.questions[-1]:   # after the last, the quiz ends anyway
             settled.append((question.id, outcomes))
         possible = {state: set().union(*(possible[after] for after in nexts)) for state, (_, nexts) in step.items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from signpost.quiz.analyse import possible_answers
 from signpost.quiz.load import load_quiz
-from signpost.quiz.score import AnswerError, Facts, evaluate, raised_by, score_answers
+from signpost.quiz.score import AnswerError, Facts, evaluate, raised_by, score_answers, walk_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -54,8 +54,8 @@ def shown_now(quiz, question, answers) -> bool:
 
 
 def stopped(quiz, answers) -> bool:
-    """Whether an answer given so far ends the quiz."""
-    return any("emergency" in raised_by(quiz.question(qid), ids) for qid, ids in answers.items())
+    """Whether the answers given so far end the quiz: an emergency answer, or a settled result."""
+    return walk_answers(quiz, answers)[4]
 
 
 def every_answer_set(quiz):
@@ -80,14 +80,25 @@ def answers_of(question) -> list:
 
 
 def random_answer_set(quiz, rng: random.Random) -> dict:
-    """One valid answer set, each shown question answered uniformly at random."""
+    """One valid answer set, each shown question answered uniformly at random, up to where the quiz ends."""
     answers = {}
     for question in quiz.questions:
         if question.show_if is None or shown_now(quiz, question, answers):
             answers[question.id] = list(rng.choice(answers_of(question)))
-            if "emergency" in raised_by(question, answers[question.id]):
+            if stopped(quiz, {k: v for k, v in answers.items() if v}):
                 break
     return {k: v for k, v in answers.items() if v}
+
+
+def up_to_the_end(quiz, answers: dict) -> dict:
+    """The answers a person gives before the quiz ends (it may end before the last question)."""
+    given = {}
+    for question in quiz.questions:
+        if question.id in answers:
+            given[question.id] = answers[question.id]
+            if stopped(quiz, given):
+                break
+    return given
 
 
 def python_result(quiz, answers) -> dict:

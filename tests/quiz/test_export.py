@@ -13,7 +13,9 @@ def test_clinic_quiz_exports_plain_json():
     assert data["slug"] == "should-i-see-someone" and data["stop_flag"] == "emergency"
     assert [q["id"] for q in data["questions"]][:3] == ["emergency-signs", "urgent-signs", "gp-signs"]
     assert data["rules"][0] == {"when": {"flag": "emergency"}, "outcome": "call-999"}
-    assert data["rules"][2]["when"] == {"any": [{"flag": "gp"}, {"question": "age", "is": ["under-16"]}]}
+    assert data["rules"][2]["when"] == {"question": "gp-signs", "is": ["pregnant"]}
+    assert data["rules"][3] == {"when": {"flag": "gp"}, "outcome": "see-gp"}
+    assert data["settled"]["emergency-signs"] == ["call-999"] and "worry" not in data["settled"]
     assert data["rules"][-1] == {"when": {"always": True}, "outcome": "self-care"}
     running = next(q for q in data["questions"] if q["id"] == "running-worse")
     assert running["show_if"] == {"question": "runs", "is": ["yes"]}

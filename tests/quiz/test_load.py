@@ -144,9 +144,16 @@ def test_yes_and_no_stay_words_in_the_clinic_quiz():
 
 def test_clinic_quiz_follows_the_clinical_brief():
     quiz = load_file(CLINIC_QUIZ)
-    assert [r.outcome for r in quiz.rules] == ["call-999", "urgent-help", "see-gp", "book", "self-care"]
+    assert [r.outcome for r in quiz.rules] == ["call-999", "urgent-help", "midwife-or-gp", "see-gp", "book",
+                                               "self-care"]
     assert [quiz.outcome(r.outcome).urgency for r in quiz.rules] == [
-        "emergency", "urgent", "non-urgent", "non-urgent", "self-care"]
+        "emergency", "urgent", "non-urgent", "non-urgent", "non-urgent", "self-care"]
+    assert [o.id for o in quiz.question("age").options] == ["under-16", "16-to-19", "20-to-49", "50-to-64",
+                                                              "65-or-over"]
+    red_flags = [o for q in quiz.questions for o in q.options if {"emergency", "urgent"} & set(o.flags)]
+    assert len(red_flags) == 8 + 11
+    assert all(o.source and quiz.find_source(o.source.source) and o.source.list for o in red_flags)
+    assert all(o.short for o in red_flags)
     red = quiz.questions[:2]
     assert all(q.required and q.many and q.show_if is None for q in red)
     assert all(q.options[-1].exclusive and q.options[-2].not_sure for q in red)
@@ -191,3 +198,36 @@ def test_an_empty_quiz_file_is_a_problem_not_silently_dropped():
     assert messages(load_text("# to do\n")[1]) == [
         "content/quiz/test.yml:1: The quiz file is empty. "
         "Hint: Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'."]
+
+
+SOURCED = BASE.replace("flags: [care]\n", "flags: [care]\nsources:\n  - id: nhs\n    title: 'NHS.UK: Back pain'\n"
+                       "    url: https://www.nhs.uk/conditions/back-pain/\n  - Life Effect's own advice\n")
+
+
+def test_sources_and_the_red_flags_that_cite_them():
+    quiz, problems = load_text(SOURCED.replace("flags: [emergency]}", "flags: [emergency], source: {page: nhs, "
+                                               "list: Call 999}}"))
+    assert problems == []
+    assert [(s.id, s.title, s.url) for s in quiz.sources] == [
+        ("nhs", "NHS.UK: Back pain", "https://www.nhs.uk/conditions/back-pain/"), ("", "Life Effect's own advice", "")]
+    cited = quiz.question("red").option("numb").source
+    assert (cited.source, cited.list, quiz.find_source("nhs").title) == ("nhs", "Call 999", "NHS.UK: Back pain")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.replace("flags: [emergency]}", "flags: [emergency], source: {page: nsh, list: Call 999}}"),
+     ["content/quiz/test.yml:18: Option 'numb' cites source 'nsh', which is not under 'sources:'. "
+      "Hint: Did you mean 'nhs'?"]),
+    (lambda t: t.replace("flags: [emergency]}", "flags: [emergency], source: nhs}"),
+     ["content/quiz/test.yml:18: An option's 'source' needs 'page' (a source id) and 'list' (which list on that "
+      "page). Hint: For example: source: {page: nhs-back-pain, list: \"Call 999 if\"}."]),
+    (lambda t: t.replace("url: https://www", "url: http://www"),
+     ["content/quiz/test.yml:8: The source's url must start with https://, got "
+      "'http://www.nhs.uk/conditions/back-pain/'. Hint: Copy the page's address from the browser."]),
+    (lambda t: t.replace("  - Life Effect's own advice\n", "  - [a, b]\n"),
+     ["content/quiz/test.yml:9: A source must be a title or a set of 'key: value' lines, got '['a', 'b']'. "
+      "Hint: Write '- id: nhs-back-pain' with 'title:' and 'url:' below it."]),
+])
+def test_source_mistakes_are_named_at_their_line(change, expected):
+    quiz, problems = load_text(change(SOURCED))
+    assert quiz is None and messages(problems) == expected
