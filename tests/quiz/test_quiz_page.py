@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 QUIZ = "should-i-see-someone/"
 NONE_EMERGENCY = [("emergency-signs", ["none"]), ("urgent-signs", ["none"]), ("gp-signs", ["none"])]
-CALM = NONE_EMERGENCY + [("age", ["16-to-64"]), ("how-long", ["under-a-week"]), ("runs", ["no"]), ("leg", ["no"]),
+CALM = NONE_EMERGENCY + [("age", ["20-to-49"]), ("how-long", ["under-a-week"]), ("runs", ["no"]), ("leg", ["no"]),
                          ("bother", ["a-little"]), ("worry", ["no"])]
 
 
@@ -47,9 +47,11 @@ def replace(answers, **changes):
 
 
 @pytest.mark.parametrize("answers, title, urgency", [
-    (replace(CALM, urgent_signs=["not-sure"]), "Ask for an urgent GP appointment today, or contact NHS 111", "Urgent"),
-    (replace(CALM, gp_signs=["night", "weight"]), "See a GP", "Non-urgent"),
-    (replace(CALM, how_long=["over-3-weeks"]), "Book an assessment with Life Effect", "Non-urgent"),
+    # Each ends as soon as its result is settled: no later answer could change it.
+    (CALM[:1] + [("urgent-signs", ["not-sure"])], "Ask for an urgent GP appointment today, or contact NHS 111",
+     "Urgent"),
+    (CALM[:2] + [("gp-signs", ["daily-life", "coping"])], "See a GP", "Non-urgent"),
+    (CALM[:4] + [("how-long", ["over-3-weeks"])], "Book an assessment with Life Effect", "Non-urgent"),
     (CALM, "Look after yourself for now", "Self-care"),
 ], ids=["urgent", "see-gp", "book", "self-care"])
 def test_each_result_after_check_your_answers(page: Page, site_url, check_axe, answers, title, urgency):
@@ -71,7 +73,8 @@ def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_a
     expect(result.locator("h1")).to_have_text("Emergency: Call 999 or go to A&E now")
     expect(result.get_by_role("link", name="Find your nearest A&E on the NHS website")).to_be_visible()
     expect(result.locator("[data-reasons]")).to_have_text(
-        "Do you have any of these with your back pain? Pain, tingling, weakness or numbness in both of your legs")
+        "Do you have any of these with your back pain? New pain, tingling, weakness or numbness that spreads down "
+        "into both of your legs, like sciatica on both sides")
     assert result.get_by_role("heading", name="Tips that may help").count() == 0
     assert result.get_by_role("link", name="Book a free discovery visit").count() == 0
     check_axe(page)
@@ -79,7 +82,7 @@ def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_a
 
 def test_the_book_result_says_why_and_links_tips_and_booking(page: Page, site_url):
     open_quiz(page, site_url)
-    answer_all(page, replace(CALM, runs=["yes"])[:6] + [("running-worse", ["yes"])] + CALM[6:])
+    answer_all(page, replace(CALM, runs=["yes"])[:6] + [("running-worse", ["yes"])])   # the result is settled
     page.get_by_role("button", name="See my result").click()
     result = step(page)
     expect(result.locator("[data-reasons] li")).to_have_text(["Does the pain get worse when you go back to running? Yes"])
@@ -108,13 +111,11 @@ def test_keyboard_only_to_see_a_gp(page: Page, site_url):
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
 
-    tick_checkbox(9)        # emergency: "No, I have none of these"
-    tick_checkbox(7)        # urgent: "No, I have none of these"
-    tick_checkbox(10)       # see-a-GP: "No, none of these apply to me"
+    tick_checkbox(10)       # emergency: "No, I have none of these"
+    tick_checkbox(13)       # urgent: "No, I have none of these"
+    tick_checkbox(6)        # see-a-GP: "No, none of these apply to me"
     expect(step(page).locator("h1")).to_have_text("How old are you?")
-    choose_radio(1)         # Under 16
-    for _ in range(6):      # how long, runs ("Yes" shows one more), worse when running, leg, bother, worry
-        choose_radio(1)
+    choose_radio(1)         # Under 16: "see a GP" is settled, so the questions end here
     expect(step(page).locator("h1")).to_have_text("Check your answers")
     step(page).get_by_role("button", name="See my result").focus()
     page.keyboard.press("Enter")
@@ -146,7 +147,7 @@ def test_back_link_and_browser_back_keep_answers(page: Page, site_url):
     expect(step(page).locator("[data-progress]")).to_have_text("Question 5 of 9")
     page.go_back()
     expect(step(page).locator("h1")).to_have_text("How old are you?")
-    expect(page.locator("#age-16-to-64")).to_be_checked()
+    expect(page.locator("#age-20-to-49")).to_be_checked()
     page.get_by_role("link", name="Back", exact=True).click()
     expect(step(page).locator("h1")).to_have_text("Do any of these apply to you?")
     expect(page.locator("#gp-signs-none")).to_be_checked()
@@ -176,9 +177,13 @@ def test_change_link_returns_to_check_your_answers(page: Page, site_url):
     open_quiz(page, site_url)
     answer_all(page, CALM)
     page.get_by_role("link", name="Change your answer to: How old are you?").click()
-    answer(page, "age", ["65-or-over"])
+    answer(page, "age", ["16-to-19"])      # now "see a GP" is settled: back to the check, without the rest
     expect(step(page).locator("h1")).to_have_text("Check your answers")
-    expect(step(page)).to_contain_text("65 or over")
+    expect(step(page)).to_contain_text("16 to 19")
+    expect(step(page)).not_to_contain_text("How long have you had this back pain?")
+    page.get_by_role("link", name="Change your answer to: How old are you?").click()
+    answer(page, "age", ["65-or-over"])    # a question now shown for the first time is asked next
+    expect(step(page).locator("h1")).to_have_text("Is this the first time you have had back pain like this?")
 
 
 @pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
@@ -216,7 +221,7 @@ def test_nothing_leaves_the_tab(page: Page, site_url):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.get_by_role("button", name="Start now").click()
-    answer_all(page, replace(CALM, how_long=["over-3-weeks"]))
+    answer_all(page, CALM[:4] + [("how-long", ["over-3-weeks"])])
     page.get_by_role("button", name="See my result").click()
     page.go_back()
     expect(step(page).locator("h1")).to_have_text("Check your answers")
@@ -232,7 +237,7 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     page.goto(f"{site_url}/{QUIZ}")
     expect(page.get_by_role("heading", name="Emergency: Call 999 or go to A&E now")).to_be_visible()
     expect(page.get_by_role("heading", name="Urgent: Ask for an urgent GP appointment today, or contact NHS 111")).to_be_visible()
-    expect(page.locator("[data-no-js]").get_by_text("Chest pain as well as back pain")).to_be_visible()
+    expect(page.locator("[data-no-js]").get_by_text("Chest pain as well as your back pain")).to_be_visible()
     expect(page.get_by_role("button", name="Start now")).to_be_hidden()
     assert page.locator("[data-step]:visible").count() == 1
     context.close()   # (axe cannot run here: it needs JavaScript)
