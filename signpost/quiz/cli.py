@@ -31,8 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """FILE, --answers, --answers-json, --json, --prove."""
     parser = QuietParser(prog="build.py quiz", description="Try answers on a quiz and see the result.")
     parser.add_argument("file", type=Path, help="the quiz, e.g. content/quiz/should-i-see-someone.yml")
-    parser.add_argument("--answers", default="", help='e.g. "age=16-to-64,emergency-signs=none,gp-signs=weight+night"')
-    parser.add_argument("--answers-json", default="", help='e.g. \'{"age": ["16-to-64"]}\'')
+    parser.add_argument("--answers", default="", help='e.g. "emergency-signs=none,urgent-signs=weight+rest-night"')
+    parser.add_argument("--answers-json", default="", help='e.g. \'{"age": ["20-to-49"]}\'')
     parser.add_argument("--json", action="store_true", help="print the result as JSON, for tools")
     parser.add_argument("--prove", action="store_true", help="also run the build's proofs and print their summary")
     return parser.parse_args(argv)
