@@ -73,7 +73,7 @@ def test_clinic_quiz_random_and_proof_cases():
 
 def test_both_refuse_the_same_bad_answers():
     quiz = load_file(CLINIC_QUIZ)
-    good = {"emergency-signs": ["none"], "urgent-signs": ["none"], "gp-signs": ["none"], "age": ["16-to-64"],
+    good = {"emergency-signs": ["none"], "urgent-signs": ["none"], "gp-signs": ["none"], "age": ["20-to-49"],
             "how-long": ["under-a-week"], "runs": ["no"], "leg": ["no"], "bother": ["a-little"], "worry": ["no"]}
     bad = [
         {**good, "runs": ["no"], "running-worse": ["yes"]},
@@ -81,12 +81,14 @@ def test_both_refuse_the_same_bad_answers():
         {k: v for k, v in good.items() if k != "age"},
         {**good, "emergency-signs": ["none", "chest"]},
         {**good, "emergency-signs": ["chest"]},
-        {**good, "age": ["16-to-64", "65-or-over"]},
+        {**good, "age": ["20-to-49", "65-or-over"]},
+        {**good, "how-long": ["over-3-weeks"]},      # the quiz ends there: the answers after it are refused
         {**good, "nope": ["x"]},
         {**good, "leg": ["maybe"]},
         {**good, "leg": ["no", "no"]},
     ]
     assert all(python_result(quiz, answers) == {"error": True} for answers in bad)
+    assert python_result(quiz, good)["outcome"] == "self-care"
     assert_agree(quiz, bad + [good])
 
 

@@ -69,11 +69,11 @@ def test_text_scores_say_when_a_score_does_not_count(capsys):
     (["--answers", CALM + ",agee=20-to-49"], "error: Unknown question 'agee'. Did you mean 'age'?\n"),
     (["--answers", CALM.replace("leg=no", "leg=nope")], "error: Question 'leg' has no option 'nope'. Did you mean 'no'?\n"),
     (["--answers", "age"], "error: 'age' should look like question=option (or question=option+option)\n"),
-    (["--answers", "age=16-to-64,age=under-16"], "error: question 'age' is answered twice\n"),
+    (["--answers", "age=20-to-49,age=under-16"], "error: question 'age' is answered twice\n"),
     (["--answers-json", "{not json"], "error: --answers-json is not valid JSON: Expecting property name enclosed "
                                       "in double quotes: line 1 column 2 (char 1)\n"),
     (["--answers-json", '{"age": 3}'], "error: --answers-json: the answer to 'age' must be an option id or a list of them\n"),
-    (["--answers", "age=16-to-64", "--answers-json", '{"age": "under-16"}'],
+    (["--answers", "age=20-to-49", "--answers-json", '{"age": "under-16"}'],
      "error: question 'age' is answered in both --answers and --answers-json\n"),
     (["--bogus"], "error: unrecognized arguments: --bogus\n"),
 ])
