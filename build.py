@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Signpost's command line: build, serve, check, new, quiz. See README.md."""
+"""Signpost's command line: build, serve, check, new, quiz, safety-report. See README.md."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     new.add_argument("title")
     new.add_argument("--content", type=Path, default=ROOT / "content")
     new.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
+    report = commands.add_parser("safety-report", help="a printable clinical safety report: red flags, proofs, "
+                                 "scenarios and sign-off")
+    report.add_argument("--content", type=Path, default=ROOT / "content")
+    report.add_argument("--out", type=Path, default=Path("safety-report.html"), help="default: safety-report.html")
+    report.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
     commands.add_parser("quiz", help="try answers on a quiz: build.py quiz FILE --answers 'q=a,…'", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command != "quiz" and rest:
@@ -107,6 +112,22 @@ def run_new(args) -> int:
     return 0
 
 
+def run_safety_report(args) -> int:
+    from signpost.pipeline import Project
+    from signpost.problems import BuildFailed
+    from signpost.safety import safety_report, write_report
+
+    try:
+        html = safety_report(Project.at(ROOT, args.content), args.today)
+    except BuildFailed as failure:
+        for item in failure.problems:
+            print(item, file=sys.stderr)
+        print("No report: the site does not build. Fix the problems above first.", file=sys.stderr)
+        return 1
+    print(f"Wrote the clinical safety report to {write_report(html, args.out)} (open it in a browser to print it)")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["build", *argv]
@@ -120,6 +141,8 @@ def main(argv: list[str]) -> int:
         return run_check(args)
     if args.command == "new":
         return run_new(args)
+    if args.command == "safety-report":
+        return run_safety_report(args)
     if args.command == "quiz":
         from signpost.quiz.cli import main as quiz_main
         return quiz_main(argv[1:])

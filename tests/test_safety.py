@@ -1,0 +1,79 @@
+"""`build.py safety-report`: the clinical lead's printable report, from the real site."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+
+import pytest
+
+from signpost.pipeline import Project
+from signpost.problems import BuildFailed
+from signpost.safety import safety_report
+from tests.sitekit import ROOT, make_content
+from tests.test_site_in_browser import vnu_errors
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(scope="module")
+def report() -> str:
+    return safety_report(Project.at(ROOT), TODAY)
+
+
+def rows(html: str, heading: str) -> list[str]:
+    """The body rows of the first table after a heading, as text."""
+    table = html.split(heading, 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("</tr>")[:-1]]
+
+
+def test_every_red_flag_is_a_hazard_with_its_source_and_controls(report):
+    hazards = rows(report, "Hazard log: red flags")
+    # 8 emergency and 11 urgent signs, "not sure" in both checklists, and the see-a-GP answers
+    # (4 signs, "not sure", 2 ages, 2 "is it new").
+    assert len(hazards) == 8 + 11 + 2 + 5 + 2 + 2
+    aneurysm = next(h for h in hazards if "Sudden, very bad pain in your back or your tummy" in h)
+    assert "Call 999 or go to A&amp;E" in aneurysm and "NHS.UK: Abdominal aortic aneurysm" in aneurysm
+    assert "Proved over every combination of answers" in aneurysm and "70, sudden, severe back pain" in aneurysm
+    assert not [h for h in hazards if "No scenario gives this answer" in h]
+    # Only the GP checklist's "not sure" rests on the clinic's own choice (the quiz's notes), not a page.
+    assert [h.split(" ")[0] for h in hazards if "No source given" in h] == ["H26"]
+    assert "I&#39;m not sure" in hazards[25] and "See a GP" in hazards[25]
+    assert 'href="https://www.nhs.uk/conditions/abdominal-aortic-aneurysm/"' in report
+
+
+def test_proofs_scenarios_and_sign_off_are_reported(report):
+    text = re.sub(r"\s+", " ", report)
+    assert "4,832 ways of filling in the quiz, as it ends, checked as 24 distinct cases: all proofs hold" in text
+    scenarios = rows(report, "Clinical scenarios (")
+    assert len(scenarios) == 54 and all(" Passed " in row for row in scenarios)
+    assert "78, fell at home yesterday, no other signs" in report
+    assert "No sign-off ledger was found: no clinical file has been signed off." in report
+    assert "Notes for the reviewing clinician" in report
+
+
+def test_the_report_is_valid_html(report, tmp_path):
+    (tmp_path / "safety-report.html").write_text(report, encoding="utf-8")
+    errors = vnu_errors(tmp_path)
+    assert errors == [], "\n".join(f"{e.get('lastLine')}: {e['message']}" for e in errors)
+
+
+def test_a_site_that_does_not_build_gets_no_report(tmp_path):
+    content = make_content(tmp_path, {"quiz/q.yml": "title: [broken\n"})
+    with pytest.raises(BuildFailed):
+        safety_report(Project.at(ROOT, content), TODAY)
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "safety-report", "--content", str(content),
+                           "--out", str(tmp_path / "r.html")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == "No report: the site does not build. Fix the problems above first."
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_the_command_writes_the_report(tmp_path):
+    out = tmp_path / "reports" / "safety.html"
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "safety-report", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Wrote the clinical safety report to {out} (open it in a browser to print it)\n"
+    assert "Clinical safety report: Life Effect" in out.read_text(encoding="utf-8")
