@@ -48,4 +48,15 @@ def test_lighthouse_scores(served_at_its_own_address, tmp_path, path):
     print(path or "home", scores)
     for category in ("accessibility", "best-practices", "seo"):
         assert scores[category] == 1, (category, failed_audits(result, category))
-    assert scores["performance"] >= 0.95, failed_audits(result, "performance")
+    # The performance score depends on timing (total blocking time swings on a busy machine), so it
+    # is reported above, not asserted; what makes a page fast is asserted instead, and it is
+    # deterministic: few same-origin requests, no render-blocking script, minified and used code.
+    audits = result["audits"]
+    requests = [item["url"] for item in audits["network-requests"]["details"]["items"]]
+    assert len(requests) <= 5 and all(url.startswith(served_at_its_own_address) for url in requests), requests
+    blocking = [item["url"] for item in audits["render-blocking-resources"]["details"]["items"]]
+    assert not [url for url in blocking if not url.endswith(".css")], blocking
+    for audit in ("unminified-javascript", "unminified-css", "unused-css-rules", "unused-javascript", "dom-size",
+                  "font-display", "uses-responsive-images", "legacy-javascript"):
+        assert audits[audit]["score"] in (1, None), (audit, audits[audit].get("displayValue"))
+    assert audits["total-byte-weight"]["numericValue"] < 100_000   # uncompressed: the test server sends no gzip
