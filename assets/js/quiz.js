@@ -26,13 +26,19 @@
     return null;
   }
 
-  // Whether a counted score lies in the range; percents compare exactly, without rounding.
-  function scoreWithin(value, atLeast, atMost) {
+  // Whether a counted score meets every limit (null: none); percents compare exactly, without rounding.
+  function scoreWithin(value, c) {
     if (!value || !value.counted) return false;
     var scaled = value.percent ? value.total * 100 : value.total;
     var scale = value.percent ? value.answered_max : 1;
-    if (atLeast !== null && atLeast !== undefined && scaled < atLeast * scale) return false;
-    return atMost === null || atMost === undefined || scaled <= atMost * scale;
+    return !(c.at_least != null && scaled < c.at_least * scale || c.above != null && scaled <= c.above * scale ||
+      c.at_most != null && scaled > c.at_most * scale || c.below != null && scaled >= c.below * scale);
+  }
+
+  // A counted percent as shown, rounded half up to `decimals` (42.5 -> 43) in whole numbers, as score.py does.
+  function showPercent(total, most, decimals) {
+    var scale = Math.pow(10, decimals), n = 200 * total * scale + most, d = 2 * most;
+    return ((n - (n % d + d) % d) / d / scale).toFixed(decimals) + "%";
   }
 
   // Whether a condition (the same JSON shapes as the YAML) holds for these facts.
@@ -43,7 +49,10 @@
       var chosen = facts.chosen[condition.question] || [];
       return condition.is.some(function (id) { return chosen.indexOf(id) >= 0; });
     }
-    if (has(condition, "score")) return scoreWithin(facts.scores[condition.score], condition.at_least, condition.at_most);
+    if (has(condition, "score")) {
+      var value = facts.scores[condition.score];
+      return has(condition, "counts") ? !!value && value.counted === condition.counts : scoreWithin(value, condition);
+    }
     if (has(condition, "all")) return condition.all.every(function (c) { return evaluate(c, facts); });
     if (has(condition, "any")) return condition.any.some(function (c) { return evaluate(c, facts); });
     if (has(condition, "not")) return !evaluate(condition.not, facts);
@@ -135,7 +144,8 @@
       answeredMax += question.max_points;
     });
     var counted = answered >= score.min_answered && (!score.percent || (answered > 0 && answeredMax > 0));
-    return { total: total, answered: answered, answered_max: answeredMax, counted: counted, percent: score.percent };
+    return { total: total, answered: answered, answered_max: answeredMax, counted: counted, percent: score.percent,
+      shown: !counted ? null : score.percent ? showPercent(total, answeredMax, score.round) : String(total) };
   }
 
   // The chosen "question\noption" keys that made a true condition true.
@@ -151,7 +161,7 @@
       (facts.chosen[condition.question] || []).forEach(function (id) {
         if (condition.is.indexOf(id) >= 0) keys.push(condition.question + "\n" + id);
       });
-    } else if (has(condition, "score")) {
+    } else if (has(condition, "score") && !has(condition, "counts")) {   // a score that does not count names nothing
       data.questions.forEach(function (q) {
         if (q.scores.indexOf(condition.score) < 0) return;
         (facts.chosen[q.id] || []).forEach(function (id) { keys.push(q.id + "\n" + id); });
@@ -376,9 +386,8 @@
     function fillScores(list, result) {
       list.textContent = "";
       data.scores.forEach(function (score) {
-        var value = result.scores[score.id], item = document.createElement("li");
-        var shown = value.percent ? Math.round(value.total * 1000 / value.answered_max) / 10 + "%" : String(value.total);
-        item.textContent = score.label + ": " + (value.counted ? shown : "not enough answers to score");
+        var item = document.createElement("li");
+        item.textContent = score.label + ": " + (result.scores[score.id].shown || "not enough answers to score");
         list.appendChild(item);
       });
     }

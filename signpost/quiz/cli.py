@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .analyse import prove_quiz
 from .load import load_quiz
-from .score import AnswerError, Result, score_answers
+from .score import AnswerError, Result, ScoreValue, score_answers
 
 
 class UsageError(Exception):
@@ -80,13 +80,23 @@ def result_json(result: Result) -> dict:
         "outcome": result.outcome,
         "urgency": result.urgency,
         "flags": list(result.flags),
-        "scores": {sid: {"total": v.total, "answered": v.answered, "answered_max": v.answered_max,
-                         "counted": v.counted, "percent": round(v.value, 1) if v.percent else None}
-                   for sid, v in result.scores.items()},
+        "scores": {sid: score_json(value) for sid, value in result.scores.items()},
         "reasons": [list(pair) for pair in result.reasons],
         "asked": list(result.asked),
         "stopped": result.stopped,
     }
+
+
+def score_json(value: ScoreValue) -> dict:
+    """One score, with each answered question's points after reverse scoring, so every step can be checked.
+
+    'percent' is the percent as the result page shows it (the score's 'round'), or null when
+    the score is not a percent or does not count.
+    """
+    return {"total": value.total, "answered": value.answered, "answered_max": value.answered_max,
+            "counted": value.counted, "percent": value.rounded,
+            "items": [{"question": item.question, "options": list(item.options), "value": item.value,
+                       "points": item.points} for item in value.items]}
 
 
 def result_text(quiz, result: Result) -> str:
@@ -100,9 +110,11 @@ def result_text(quiz, result: Result) -> str:
     lines.append("Flags raised: " + (", ".join(result.flags) or "none"))
     for score in quiz.scores:
         value = result.scores[score.id]
-        shown = f"{value.value:.1f}%" if value.percent else str(value.total)
-        counted = "" if value.counted else f" (does not count: needs {score.min_answered} answered)"
-        lines.append(f"Score {score.id}: {shown} from {value.answered} answered question(s){counted}")
+        if value.counted:
+            lines.append(f"Score {score.id}: {value.shown} from {value.answered} answered question(s)")
+        else:
+            lines.append(f"Score {score.id}: does not count ({value.answered} answered question(s), "
+                         f"needs {max(score.min_answered, 1)})")
     lines.append("Because of: " + (", ".join(f"{q}={o}" for q, o in result.reasons) or "no particular answer"))
     return "\n".join(lines)
 

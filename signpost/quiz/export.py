@@ -6,7 +6,7 @@ never re-derives what the build has already validated and proved.
 """
 from __future__ import annotations
 
-from .model import STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Quiz, ScoreBetween
+from .model import STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Quiz, ScoreBetween, ScoreCounts
 
 FORMAT_VERSION = 1
 
@@ -19,8 +19,8 @@ def quiz_data(quiz: Quiz) -> dict:
         "stop_flag": STOP_FLAG,
         "flags": list(quiz.flags),
         "questions": [export_question(q) for q in quiz.questions],
-        "scores": [{"id": s.id, "label": s.label, "percent": s.percent, "min_answered": s.min_answered}
-                   for s in quiz.scores],
+        "scores": [{"id": s.id, "label": s.label, "percent": s.percent, "min_answered": s.min_answered,
+                    "round": s.decimals} for s in quiz.scores],
         "rules": [{"when": export_condition(r.when), "outcome": r.outcome} for r in quiz.rules],
         "outcomes": [{"id": o.id, "urgency": o.urgency, "show_scores": o.show_scores}
                      for o in quiz.outcomes],
@@ -49,7 +49,10 @@ def export_condition(condition) -> dict:
     if isinstance(condition, AnswerIs):
         return {"question": condition.question, "is": list(condition.options)}
     if isinstance(condition, ScoreBetween):
-        return {"score": condition.score, "at_least": condition.at_least, "at_most": condition.at_most}
+        return {"score": condition.score, "at_least": condition.at_least, "at_most": condition.at_most,
+                "above": condition.above, "below": condition.below}
+    if isinstance(condition, ScoreCounts):
+        return {"score": condition.score, "counts": condition.counts}
     if isinstance(condition, AllOf):
         return {"all": [export_condition(c) for c in condition.items]}
     if isinstance(condition, AnyOf):

@@ -19,7 +19,7 @@ from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, rea
                         read_text_list, suggest)
 from .analyse import check_sizes, settled_outcomes
 from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, Citation, FlagRaised,
-                    NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween, Source)
+                    NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween, ScoreCounts, Source)
 
 QUIZ_KEYS = ("title", "summary", "intro", "safety_net", "reviewed", "next_review", "reviewed_by", "sources",
              "notes", "flags", "scores", "questions", "rules", "outcomes")
@@ -27,12 +27,17 @@ SOURCE_KEYS = ("id", "title", "url")
 CITATION_KEYS = ("page", "list")
 QUESTION_KEYS = ("id", "question", "hint", "choose", "required", "scores", "reverse", "show_if", "options")
 OPTION_KEYS = ("id", "label", "hint", "short", "value", "flags", "exclusive", "not_sure", "source")
-SCORE_KEYS = ("id", "label", "percent", "min_answered")
+SCORE_KEYS = ("id", "label", "percent", "min_answered", "round")
 OUTCOME_KEYS = ("id", "urgency", "title", "body", "how_soon", "next_steps", "tips", "booking", "show_scores")
 RULE_KEYS = ("when", "outcome", "otherwise")
 CONDITION_KINDS = ("flag", "question", "score", "all", "any", "not")
-CONDITION_KEYS = {"flag": ("flag",), "question": ("question", "is"), "score": ("score", "at_least", "at_most"),
+CONDITION_KEYS = {"flag": ("flag",), "question": ("question", "is"),
+                  "score": ("score", "at_least", "at_most", "above", "below", "counts"),
                   "all": ("all",), "any": ("any",), "not": ("not",)}
+# A score's limits: at_least and above are lower limits, at_most and below upper ones.
+LIMITS = ("at_least", "above", "at_most", "below")
+LIMIT_WORDS = {"at_least": "at least", "above": "more than", "at_most": "at most", "below": "less than"}
+MAX_DECIMALS = 2
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RED_FLAGS = tuple(FLAG_FLOORS)
 
@@ -224,13 +229,32 @@ def read_flags(data: YamlMap, path, problems) -> tuple[str, ...]:
 def read_score(data: YamlMap, path, problems) -> Score | None:
     """One score definition; its questions and range are filled in once the questions are read."""
     check_keys(data, SCORE_KEYS, path, problems, " in a score")
-    return Score(
+    score = Score(
         id=read_id(data, path, problems, "score"),
         label=read_text(data, "label", path, problems, required=True, where=" from this score"),
         line=data.line,
         percent=read_bool(data, "percent", path, problems),
         min_answered=read_int(data, "min_answered", path, problems, minimum=0),
     )
+    return replace(score, decimals=read_decimals(data, score, path, problems))
+
+
+def read_decimals(data: YamlMap, score: Score, path, problems) -> int:
+    """'round': how many decimals a percent is shown with (1 when not given)."""
+    if "round" not in data:
+        return 1
+    count = len(problems)
+    decimals = read_int(data, "round", path, problems, default=1, minimum=0)
+    if len(problems) > count:
+        return 1
+    if not score.percent:
+        problems.append(problem(path, data.line_of("round"), f"Score '{score.id}' is not a percent, so it has no "
+                                "decimals to round", "Remove 'round', or add 'percent: true'."))
+    elif decimals > MAX_DECIMALS:
+        problems.append(problem(path, data.line_of("round"), f"'round' must be 0, 1 or 2, got {decimals}",
+                                "Write 0 for whole numbers (43%) or 1 for one decimal (42.5%)."))
+        return 1
+    return decimals
 
 
 def finish_scores(scores: list[Score], questions: list[Question], path, problems) -> list[Score]:
@@ -402,7 +426,7 @@ def finish_options(options: list[Option], reverse: bool) -> list[Option]:
 # ---- Conditions ----
 
 def read_condition(node, line: int, names: Names, path, problems):
-    """A condition written as YAML (flag / question+is / score+at_least/at_most / all / any / not)."""
+    """A condition written as YAML (flag / question+is / score+limits or counts / all / any / not)."""
     if not isinstance(node, YamlMap):
         problems.append(problem(path, line, f"A condition in {names.where} must be a set of 'key: value' lines, "
                                 f"got '{node}'", "For example: {flag: emergency} or {question: age, is: under-16}."))
@@ -464,7 +488,7 @@ def read_answer_condition(node: YamlMap, names: Names, path, problems):
 
 
 def read_score_condition(node: YamlMap, names: Names, path, problems):
-    """{score: id, at_least: n, at_most: n}"""
+    """{score: id, at_least/above: n, at_most/below: n} or {score: id, counts: false}"""
     sid = read_text(node, "score", path, problems, required=True)
     if not names.scores:
         problems.append(problem(path, node.line, f"{names.where} cannot use scores, only earlier answers and flags"))
@@ -474,35 +498,96 @@ def read_score_condition(node: YamlMap, names: Names, path, problems):
         problems.append(problem(path, node.line_of("score"), f"Unknown score '{sid}' in {names.where}",
                                 suggest(sid, names.scores) or "Use the 'id' of a score."))
         return None
-    if "at_least" not in node and "at_most" not in node:
-        problems.append(problem(path, node.line, "A score condition needs 'at_least' or 'at_most' (or both)",
-                                "For example: {score: total, at_least: 4}."))
+    if "counts" in node:
+        return read_counts_condition(node, score, path, problems)
+    if not any(key in node for key in LIMITS):
+        problems.append(problem(path, node.line, "A score condition needs 'at_least', 'at_most', 'above' or "
+                                "'below', or 'counts'", "For example: {score: total, at_least: 4}."))
         return None
     bounds = {}
-    for key in ("at_least", "at_most"):
+    for key in LIMITS:
         if key in node:
             count = len(problems)
             bounds[key] = read_int(node, key, path, problems, default=None)
             if len(problems) == count:
                 check_threshold(score, key, bounds[key], node, path, problems)
-    if None in bounds.values():
+    if None in bounds.values() or not check_limits_together(score, bounds, node, path, problems):
         return None
-    return ScoreBetween(sid, bounds.get("at_least"), bounds.get("at_most"), node.line)
+    return ScoreBetween(sid, bounds.get("at_least"), bounds.get("at_most"), node.line,
+                        bounds.get("above"), bounds.get("below"))
 
 
 def check_threshold(score: Score, key: str, value: int, node: YamlMap, path, problems) -> None:
     """A threshold the score can never reach (or always passes) is a mistake."""
     unit = "%" if score.percent else ""
     outside = value < score.minimum or value > score.maximum
+    never = (key == "above" and value == score.maximum) or (key == "below" and value == score.minimum)
     pointless = (key == "at_least" and value <= score.minimum) or (key == "at_most" and value >= score.maximum)
     if outside:
         problems.append(problem(path, node.line_of(key), f"{key}: {value} is outside the possible range of score "
                                 f"'{score.id}' ({score.minimum}{unit} to {score.maximum}{unit})",
                                 "Check the number against the values of the score's options."))
+    elif never:
+        edge, instead = ("highest", "at_least") if key == "above" else ("lowest", "at_most")
+        problems.append(problem(path, node.line_of(key), f"{key}: {value} is never true for score '{score.id}': "
+                                f"{value}{unit} is its {edge} possible value", f"Write '{instead}: {value}' for "
+                                f"exactly {value}{unit}, or check the number."))
     elif pointless and not score.percent:
         problems.append(problem(path, node.line_of(key), f"{key}: {value} is always true for score '{score.id}' "
                                 f"({score.minimum} to {score.maximum})", "Check the number, or drop this test.",
                                 severity="warning"))
+
+
+def check_limits_together(score: Score, bounds: dict, node: YamlMap, path, problems) -> bool:
+    """One lower and one upper limit at most, and some value must meet both."""
+    for first, second in (("at_least", "above"), ("at_most", "below")):
+        if first in bounds and second in bounds:
+            problems.append(problem(path, node.line_of(second), f"A score condition has both '{first}' and "
+                                    f"'{second}'", f"Keep one: '{first}: n' includes n itself, '{second}: n' "
+                                    "does not."))
+            return False
+    low = next((key for key in ("at_least", "above") if key in bounds), None)
+    high = next((key for key in ("at_most", "below") if key in bounds), None)
+    if low is None or high is None:
+        return True
+    # A plain score is a whole number: 'above: 3' means at least 4. A percent can fall anywhere between.
+    if score.percent:
+        empty = bounds[low] > bounds[high] or (bounds[low] == bounds[high] and (low, high) != ("at_least", "at_most"))
+    else:
+        empty = bounds[low] + (low == "above") > bounds[high] - (high == "below")
+    if empty:
+        unit = "%" if score.percent else ""
+        whole = "" if score.percent else f" Score '{score.id}' is always a whole number."
+        problems.append(problem(path, node.line, f"No value of score '{score.id}' is {LIMIT_WORDS[low]} "
+                                f"{bounds[low]}{unit} and {LIMIT_WORDS[high]} {bounds[high]}{unit}, so this "
+                                "condition is never true", "Check the two numbers." + whole))
+        return False
+    return True
+
+
+def read_counts_condition(node: YamlMap, score: Score, path, problems):
+    """{score: id, counts: false}: true while too few of the score's questions are answered for it to count."""
+    limits = [key for key in LIMITS if key in node]
+    if limits:
+        problems.append(problem(path, node.line_of("counts"), f"'counts' is a test on its own, but this condition "
+                                f"also has '{limits[0]}'", "Limits only ever match a score that counts. Write "
+                                f"{{score: {score.id}, counts: false}} on its own, and join tests with 'all:' or "
+                                "'any:'."))
+        return None
+    count = len(problems)
+    counts = read_bool(node, "counts", path, problems)
+    if len(problems) > count:
+        return None
+    if not score.percent and score.min_answered == 0:   # nothing answered is still a total of 0
+        if not counts:
+            problems.append(problem(path, node.line_of("counts"), f"Score '{score.id}' always counts (it has no "
+                                    "'min_answered'), so 'counts: false' is never true",
+                                    "Add 'min_answered: n' to the score, or remove this test."))
+            return None
+        problems.append(problem(path, node.line_of("counts"), f"Score '{score.id}' always counts (it has no "
+                                "'min_answered'), so 'counts: true' is always true", "Remove this test.",
+                                severity="warning"))
+    return ScoreCounts(score.id, counts, node.line)
 
 
 def read_group_condition(node: YamlMap, names: Names, path, problems):

@@ -9,8 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# Urgency levels, most urgent first. The care-card style on the page follows them.
-URGENCIES = ("emergency", "urgent", "non-urgent", "self-care")
+# Urgency levels, most urgent first. The care-card style on the page follows them. "neutral" is for
+# results that advise nothing (e.g. too few answers to score): a plain panel, not a care card, and
+# the least urgent of all, so the proofs' red-flag floors can never end there.
+URGENCIES = ("emergency", "urgent", "non-urgent", "self-care", "neutral")
 
 # Flags every quiz knows without declaring them. "gp" means "see a GP".
 BUILT_IN_FLAGS = ("emergency", "urgent", "gp")
@@ -23,7 +25,7 @@ STOP_FLAG = "emergency"
 
 
 def urgency_rank(urgency: str) -> int:
-    """0 for emergency, 3 for self-care: smaller is more urgent."""
+    """0 for emergency, 4 for neutral: smaller is more urgent."""
     return URGENCIES.index(urgency)
 
 
@@ -121,6 +123,7 @@ class Score:
     min_answered: int = 0           # fewer answered questions than this: the score does not count
     minimum: int = 0                # the lowest possible value (a percent score: 0)
     maximum: int = 0                # the highest possible value (a percent score: 100)
+    decimals: int = 1               # a percent is shown rounded half up to this many decimals ('round')
 
 
 # ---- Conditions: validated YAML structures, never strings to evaluate ----
@@ -144,11 +147,26 @@ class AnswerIs:
 
 @dataclass(frozen=True)
 class ScoreBetween:
-    """True when the score counts and lies within at_least..at_most (either may be None)."""
+    """True when the score counts and meets every limit given (None: no such limit).
+
+    at_least and at_most include their number; above and below don't. The loader allows at
+    most one lower limit (at_least or above) and one upper limit (at_most or below).
+    """
 
     score: str
     at_least: int | None
     at_most: int | None
+    line: int
+    above: int | None = None
+    below: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoreCounts:
+    """True when whether the score counts (enough of its questions answered) is `counts`."""
+
+    score: str
+    counts: bool
     line: int
 
 
@@ -177,7 +195,7 @@ class Always:
     line: int
 
 
-Condition = FlagRaised | AnswerIs | ScoreBetween | AllOf | AnyOf | NotTrue | Always
+Condition = FlagRaised | AnswerIs | ScoreBetween | ScoreCounts | AllOf | AnyOf | NotTrue | Always
 
 
 @dataclass(frozen=True)

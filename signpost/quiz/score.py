@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..yamlfile import suggest
 from .model import (STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Question,
-                    Quiz, Score, ScoreBetween)
+                    Quiz, Score, ScoreBetween, ScoreCounts)
 
 
 class AnswerError(ValueError):
@@ -18,6 +18,16 @@ class AnswerError(ValueError):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+@dataclass(frozen=True)
+class ItemPoints:
+    """One answered question's part in a score, for a reviewer to check each step."""
+
+    question: str
+    options: tuple[str, ...]        # the options chosen
+    value: int                      # their values as written
+    points: int                     # what they add, after reverse scoring
 
 
 @dataclass(frozen=True)
@@ -30,13 +40,47 @@ class ScoreValue:
     answered_max: int
     counted: bool
     percent: bool = False
+    decimals: int = 1
+    items: tuple[ItemPoints, ...] = ()
 
     @property
     def value(self) -> float:
-        """The number to show: the total, or the percent of the answered maximum."""
+        """The total, or the percent of the answered maximum as an unrounded float (rules never use it)."""
         if not self.percent:
             return self.total
         return self.total * 100 / self.answered_max if self.answered_max else 0.0
+
+    @property
+    def rounded(self) -> int | float | None:
+        """The percent as the result page shows it, as a number; None when it does not count."""
+        if not (self.percent and self.counted):
+            return None
+        units = percent_units(self.total, self.answered_max, self.decimals)
+        return units / 10 ** self.decimals if self.decimals else units
+
+    @property
+    def shown(self) -> str | None:
+        """The score as the result page shows it ('43%', '7'); None when it does not count."""
+        if not self.counted:
+            return None
+        if not self.percent:
+            return str(self.total)
+        return decimal_text(percent_units(self.total, self.answered_max, self.decimals), self.decimals) + "%"
+
+
+def percent_units(total: int, most: int, decimals: int) -> int:
+    """total / most as a percent in units of 10**-decimals, rounded half up (42.5 → 43).
+
+    Whole numbers only: Python's round() rounds halves to even and floats misstate some
+    halves, and quiz.js must give the very same digits.
+    """
+    return (200 * total * 10 ** decimals + most) // (2 * most)
+
+
+def decimal_text(units: int, decimals: int) -> str:
+    """A count of 10**-decimals units as text: (425, 1) → '42.5', (43, 0) → '43'."""
+    whole, part = divmod(abs(units), 10 ** decimals)
+    return ("-" if units < 0 else "") + str(whole) + (f".{part:0{decimals}d}" if decimals else "")
 
 
 @dataclass(frozen=True)
@@ -71,7 +115,10 @@ def evaluate(condition, facts: Facts) -> bool:
     if isinstance(condition, AnswerIs):
         return bool(facts.chosen.get(condition.question, frozenset()) & set(condition.options))
     if isinstance(condition, ScoreBetween):
-        return score_within(facts.scores.get(condition.score), condition.at_least, condition.at_most)
+        return score_within(facts.scores.get(condition.score), condition)
+    if isinstance(condition, ScoreCounts):
+        value = facts.scores.get(condition.score)
+        return value is not None and value.counted == condition.counts
     if isinstance(condition, AllOf):
         return all(evaluate(item, facts) for item in condition.items)
     if isinstance(condition, AnyOf):
@@ -81,14 +128,15 @@ def evaluate(condition, facts: Facts) -> bool:
     raise TypeError(f"not a condition: {condition!r}")
 
 
-def score_within(value: ScoreValue | None, at_least, at_most) -> bool:
-    """Whether a counted score lies in the range; percents compare exactly, without rounding."""
+def score_within(value: ScoreValue | None, limits: ScoreBetween) -> bool:
+    """Whether a counted score meets every limit; percents compare exactly, without rounding."""
     if value is None or not value.counted:
         return False
     scaled, scale = (value.total * 100, value.answered_max) if value.percent else (value.total, 1)
-    if at_least is not None and scaled < at_least * scale:
-        return False
-    return at_most is None or scaled <= at_most * scale
+    return not ((limits.at_least is not None and scaled < limits.at_least * scale)
+                or (limits.above is not None and scaled <= limits.above * scale)
+                or (limits.at_most is not None and scaled > limits.at_most * scale)
+                or (limits.below is not None and scaled >= limits.below * scale))
 
 
 def raised_by(question: Question, picked) -> set[str]:
@@ -159,16 +207,17 @@ def total_scores(quiz: Quiz, chosen: dict) -> dict:
 
 def total_score(quiz: Quiz, score: Score, chosen: dict) -> ScoreValue:
     """One score: the sum of points over its answered questions."""
-    total = answered = answered_max = 0
+    items, answered_max = [], 0
     for question in quiz.questions:
-        picked = chosen.get(question.id)
+        picked = [o for o in question.options if o.id in chosen.get(question.id, ())]
         if score.id not in question.scores or not picked:
             continue
-        total += sum(o.points or 0 for o in question.options if o.id in picked)
-        answered += 1
+        items.append(ItemPoints(question.id, tuple(o.id for o in picked), sum(o.value or 0 for o in picked),
+                                sum(o.points or 0 for o in picked)))
         answered_max += question.max_points
+    total, answered = sum(item.points for item in items), len(items)
     counted = answered >= score.min_answered and (not score.percent or (answered > 0 and answered_max > 0))
-    return ScoreValue(score.id, total, answered, answered_max, counted, score.percent)
+    return ScoreValue(score.id, total, answered, answered_max, counted, score.percent, score.decimals, tuple(items))
 
 
 def explain(condition, facts: Facts, quiz: Quiz) -> set[tuple[str, str]]:
@@ -181,6 +230,7 @@ def explain(condition, facts: Facts, quiz: Quiz) -> set[tuple[str, str]]:
     if isinstance(condition, ScoreBetween):
         return {(q.id, o) for q in quiz.questions if condition.score in q.scores
                 for o in facts.chosen.get(q.id, ())}
+    # ScoreCounts names nothing: a score that does not count is about the answers not given.
     if isinstance(condition, (AllOf, AnyOf)):
         return set().union(*(explain(item, facts, quiz) for item in condition.items if evaluate(item, facts)))
     return set()

@@ -109,7 +109,7 @@ def python_result(quiz, answers) -> dict:
         return {"error": True}
     return {
         "outcome": result.outcome, "urgency": result.urgency, "flags": list(result.flags),
-        "scores": {k: [v.total, v.answered, v.answered_max, v.counted] for k, v in result.scores.items()},
+        "scores": {k: [v.total, v.answered, v.answered_max, v.counted, v.shown] for k, v in result.scores.items()},
         "reasons": [list(r) for r in result.reasons], "asked": list(result.asked), "stopped": result.stopped,
     }
 
@@ -125,7 +125,7 @@ def node_results(data: dict, answer_sets: list[dict]) -> list[dict]:
             continue
         normalised.append({
             "outcome": result["outcome"], "urgency": result["urgency"], "flags": result["flags"],
-            "scores": {k: [v["total"], v["answered"], v["answered_max"], v["counted"]]
+            "scores": {k: [v["total"], v["answered"], v["answered_max"], v["counted"], v["shown"]]
                        for k, v in result["scores"].items()},
             "reasons": result["reasons"], "asked": result["asked"], "stopped": result["stopped"],
         })

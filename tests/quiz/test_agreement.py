@@ -14,10 +14,10 @@ import pytest
 
 from signpost.quiz.analyse import named_options, walk_states
 from signpost.quiz.export import quiz_data
-from tests.quiz.helpers import (CLINIC_QUIZ, ROOT, every_answer_set, fixture, load_file, node_results, python_result,
-                                random_answer_set)
+from tests.quiz.helpers import (CLINIC_QUIZ, FIXTURES, ROOT, every_answer_set, fixture, load_file, node_results,
+                                python_result, random_answer_set)
 from tests.quiz.helpers import load_text
-from tests.quiz.test_analyse import BRANCHING
+from tests.quiz.test_analyse import BRANCHING, LIMITS
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 RANDOM_SETS = 10_000
@@ -44,19 +44,64 @@ def proof_cases(quiz) -> list[dict]:
     return [{qid: list(answer) for qid, answer in example if answer} for _, example in states.values()]
 
 
-@pytest.mark.parametrize("make", [lambda: fixture("startback-like.yml"), lambda: load_text(BRANCHING)[0]],
-                         ids=["startback-like", "branching"])
-def test_every_answer_set_of_small_quizzes(make):
+@pytest.mark.parametrize("make, count", [(lambda: fixture("startback-like.yml"), 1280),
+                                         (lambda: load_text(BRANCHING)[0], 11), (lambda: load_text(LIMITS)[0], 288)],
+                         ids=["startback-like", "branching", "limits"])
+def test_every_answer_set_of_small_quizzes(make, count):
     quiz = make()
     sets = list(every_answer_set(quiz))
-    assert len(sets) in (1280, 11)   # branching: 14 ways, 3 fewer as its urgent answers end it
+    assert len(sets) == count   # branching: 14 ways, 3 fewer as its urgent answers end the quiz
     assert_agree(quiz, sets)
+
+
+def oswestry_rounded(decimals: int):
+    """The Oswestry-like fixture with its percent shown to `decimals` decimals."""
+    text = (FIXTURES / "oswestry-like.yml").read_text(encoding="utf-8").replace("round: 0", f"round: {decimals}")
+    quiz, problems = load_text(text, "tests/quiz/fixtures/oswestry-like.yml", tips=())
+    assert problems == [] and quiz.score("odi").decimals == decimals
+    return quiz
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_both_show_percents_with_the_same_digits(decimals):
+    # 8, 9 or 10 sections answered: totals over 40 (halves: 42.5), 45 (repeating: 35.55...) and 50.
+    quiz = oswestry_rounded(decimals)
+    sets = random_sets(quiz, 5 + decimals, 3_000) + proof_cases(quiz)
+    assert_agree(quiz, sets)
+    shown = {python_result(quiz, s)["scores"]["odi"][4] for s in sets}
+    examples = {0: ["43%", "36%", None], 1: ["42.5%", "35.6%", None], 2: ["42.50%", "35.56%", None]}[decimals]
+    assert set(examples) <= shown
 
 
 @pytest.mark.parametrize("name, seed", [("oswestry-like.yml", 1), ("orebro-like.yml", 2)])
 def test_random_answer_sets_of_large_instruments(name, seed):
     quiz = fixture(name)
     assert_agree(quiz, random_sets(quiz, seed) + proof_cases(quiz))
+
+
+def one_scale(lowest: int, highest: int, decimals: int) -> str:
+    """A quiz of one question scored lowest..highest, as a percent of `highest` shown to `decimals` decimals."""
+    options = "".join(f"      - {{id: v{v + 10_000}, label: '{v}', value: {v}}}\n" for v in range(lowest, highest + 1))
+    return (f"title: One scale\nreviewed: 2026-11-01\nnext_review: 2027-11-01\n"
+            f"scores:\n  - {{id: p, label: P, percent: true, round: {decimals}}}\n"
+            f"questions:\n  - id: scale\n    question: How much?\n    scores: [p]\n    options:\n{options}"
+            f"rules:\n  - otherwise: done\noutcomes:\n  - {{id: done, urgency: self-care, title: Done}}\n")
+
+
+@pytest.mark.parametrize("lowest, highest, decimals", [(-8, 8, 0), (-30, 30, 1), (-16, 16, 2), (0, 4000, 1),
+                                                       (0, 4000, 2)])
+def test_both_round_every_percent_of_a_scale_the_same_way(lowest, highest, decimals):
+    # Out of 4000, 6 is 0.15% and 107 is 2.675%: halves that no float holds exactly, so a scorer
+    # rounding the float (toFixed, or Python's round) would show 0.1% and 2.67%.
+    quiz, problems = load_text(one_scale(lowest, highest, decimals))
+    assert problems == []
+    sets = [{"scale": [option.id]} for option in quiz.question("scale").options[:401]]   # 0% to 10% of 4000
+    assert_agree(quiz, sets)
+    shown = [python_result(quiz, s)["scores"]["p"][4] for s in sets]
+    if highest == 4000:
+        assert shown[6] == ("0.2%" if decimals == 1 else "0.15%") and shown[107] == ("2.7%", "2.68%")[decimals - 1]
+    else:
+        assert shown[0] == "-100" + ("." + "0" * decimals if decimals else "") + "%"
 
 
 def test_clinic_quiz_random_and_proof_cases():
@@ -101,7 +146,8 @@ def chromium_results(page, data: dict, answer_sets: list[dict]) -> list[dict]:
                         [data, answer_sets])
     return [{"error": True} if r["errors"] else {
         "outcome": r["outcome"], "urgency": r["urgency"], "flags": r["flags"],
-        "scores": {k: [v["total"], v["answered"], v["answered_max"], v["counted"]] for k, v in r["scores"].items()},
+        "scores": {k: [v["total"], v["answered"], v["answered_max"], v["counted"], v["shown"]]
+                   for k, v in r["scores"].items()},
         "reasons": r["reasons"], "asked": r["asked"], "stopped": r["stopped"]} for r in raw]
 
 
@@ -121,3 +167,15 @@ def test_chromium_agrees_on_every_startback_like_answer_set(page):
     sets = list(every_answer_set(quiz))
     data = json.loads(json.dumps(quiz_data(quiz)))
     assert chromium_results(page, data, sets) == [python_result(quiz, s) for s in sets]
+
+
+@pytest.mark.browser
+def test_chromium_agrees_on_score_limits_counts_and_rounding(page):
+    limits = load_text(LIMITS)[0]
+    scale = load_text(one_scale(0, 4000, 2))[0]
+    cases = [(limits, list(every_answer_set(limits))),
+             (scale, [{"scale": [option.id]} for option in scale.question("scale").options[:401]]),
+             (oswestry_rounded(0), proof_cases(oswestry_rounded(0)))]
+    for quiz, sets in cases:
+        data = json.loads(json.dumps(quiz_data(quiz)))
+        assert chromium_results(page, data, sets) == [python_result(quiz, s) for s in sets]

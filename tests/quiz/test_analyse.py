@@ -4,6 +4,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import replace
+from fractions import Fraction
+from math import comb
 
 from signpost.quiz.analyse import possible_answers, prove_quiz
 from signpost.quiz.score import raised_by, score_answers
@@ -26,6 +28,65 @@ BRANCHING = BASE.replace("rules:\n", """\
 rules:
 """).replace("  - otherwise: self-care\n", "  - when: {question: leg, is: \"yes\"}\n    outcome: leg-outcome\n"
              "  - otherwise: self-care\n") + "  - {id: leg-outcome, urgency: non-urgent, title: Leg}\n"
+
+# Every kind of score test on three optional questions (a negative value, a reverse-scored scale,
+# a checklist): 4 x 8 x 9 = 288 answer sets, few enough to score one by one.
+LIMITS = """\
+title: Score limits
+reviewed: 2026-11-01
+next_review: 2027-11-01
+scores:
+  - {id: part, label: Part, percent: true, min_answered: 2, round: 2}
+  - {id: sum, label: Sum, min_answered: 1}
+questions:
+  - id: first
+    question: First?
+    required: false
+    scores: [part, sum]
+    options:
+      - {id: low, label: Low, value: -2}
+      - {id: mid, label: Mid, value: 1}
+      - {id: high, label: High, value: 5}
+  - id: scale
+    question: How much?
+    required: false
+    scores: [part, sum]
+    reverse: true
+    options:
+      - {id: "0", label: "0", value: 0}
+      - {id: "1", label: "1", value: 1}
+      - {id: "2", label: "2", value: 2}
+      - {id: "3", label: "3", value: 3}
+      - {id: "4", label: "4", value: 4}
+      - {id: "5", label: "5", value: 5}
+      - {id: "6", label: "6", value: 6}
+  - id: ticks
+    question: Which of these?
+    choose: many
+    required: false
+    scores: [part]
+    options:
+      - {id: a, label: A, value: 1}
+      - {id: b, label: B, value: 2}
+      - {id: c, label: C, value: 4}
+      - {id: none, label: None of these, value: 0, exclusive: true}
+rules:
+  - when: {score: part, counts: false}
+    outcome: unscored
+  - when: {all: [{score: part, above: 50}, {score: sum, below: 8}]}
+    outcome: high
+  - when: {score: part, above: 10, at_most: 50}
+    outcome: middle
+  - when: {any: [{score: part, below: 1}, {not: {score: sum, counts: true}}]}
+    outcome: nothing
+  - otherwise: low
+outcomes:
+  - {id: unscored, urgency: neutral, title: Not enough answers to score, show_scores: true}
+  - {id: high, urgency: non-urgent, title: High, show_scores: true}
+  - {id: middle, urgency: non-urgent, title: Middle, show_scores: true}
+  - {id: nothing, urgency: self-care, title: Nothing, show_scores: true}
+  - {id: low, urgency: self-care, title: Low, show_scores: true}
+"""
 
 
 def prove_text(text: str):
@@ -72,12 +133,84 @@ def test_clinic_quiz_counts_by_hand():
 
 
 def test_state_merging_counts_match_brute_force():
-    for quiz in (load_text(BASE)[0], load_text(BRANCHING)[0], fixture("startback-like.yml")):
+    for quiz in (load_text(BASE)[0], load_text(BRANCHING)[0], load_text(LIMITS)[0], fixture("startback-like.yml")):
         report, problems = prove_quiz(quiz, PATH)
         assert problems == []
         expected = brute_force_outcomes(quiz)
         assert report.combinations == sum(expected.values())
         assert {k: v for k, v in report.outcomes.items() if v} == dict(expected)
+
+
+def test_score_limits_and_counts_are_proved_exactly():
+    quiz, problems = load_text(LIMITS)
+    assert problems == []
+    report, problems = prove_quiz(quiz, PATH)
+    assert problems == [] and report.combinations == 4 * 8 * 9 == 288
+    expected = brute_force_outcomes(quiz)
+    assert report.outcomes == dict(expected) and len(expected) == 5
+    # Fewer than 2 of the 3 questions answered: skip all (1), or answer just one (3 + 7 + 8).
+    assert expected["unscored"] == 1 + 3 + 7 + 8
+
+
+def oswestry_outcomes_by_counting() -> dict:
+    """The Oswestry-like fixture's outcomes, counted without the prover or the scorer.
+
+    For k answered sections (chosen in C(10, k) ways), the ways to reach each total are the
+    coefficients of (1 + x + ... + x^5)^k; the percent is total / 5k, compared as a fraction.
+    """
+    counts = Counter()
+    for k in range(11):
+        ways = [1]
+        for _ in range(k):
+            ways = [sum(ways[t - level] for level in range(6) if 0 <= t - level < len(ways))
+                    for t in range(len(ways) + 5)]
+        for total, n in enumerate(ways):
+            percent = Fraction(100 * total, 5 * k) if k else None
+            if k < 8:
+                band = "too-few-answers"
+            else:
+                band = next(b for b, above in (("bed-bound", 80), ("crippled", 60), ("severe", 40), ("moderate", 20),
+                                               ("minimal", -1)) if percent > above)
+            counts[band] += comb(10, k) * n
+    return dict(counts)
+
+
+def test_oswestry_like_neutral_result_and_bands_counted_independently():
+    report, problems = prove_quiz(fixture("oswestry-like.yml"), PATH)
+    assert problems == []
+    expected = oswestry_outcomes_by_counting()
+    assert report.outcomes == expected
+    assert expected["too-few-answers"] == sum(comb(10, k) * 6 ** k for k in range(8))
+    assert sum(expected.values()) == report.combinations == 7 ** 10
+
+
+def test_a_red_flag_can_never_end_at_a_neutral_result():
+    # "Not enough answers" first: an emergency answer ends the quiz before 'pain', so the score does
+    # not count and the emergency would get the neutral result. Caught, at each red-flag option.
+    optional = (BASE.replace("    label: Total\n", "    label: Total\n    min_answered: 1\n")
+                .replace("    scores: [total]\n", "    scores: [total]\n    required: false\n")
+                + "  - {id: unscored, urgency: neutral, title: Not enough answers}\n")
+    neutral_rule = "  - when: {score: total, counts: false}\n    outcome: unscored\n"
+    _, problems = prove_text(optional.replace("rules:\n", "rules:\n" + neutral_rule))
+    assert messages(problems) == [
+        "content/quiz/test.yml:36: Outcome 'emergency' can never be reached: no combination of answers leads to it "
+        "(its rule is on line 28). Hint: Check the rules above it: an earlier rule catches every answer set that "
+        "would match, or no answers can match it.",
+        "content/quiz/test.yml:14: Choosing 'numb' in question 'red' raises the emergency flag, but these answers "
+        "lead to outcome 'unscored' (neutral): red=numb. Hint: Put a rule '- when: {flag: emergency}' leading to "
+        "an emergency outcome before the other rules.",
+        "content/quiz/test.yml:15: Choosing 'fever' in question 'red' raises the urgent flag, but these answers "
+        "lead to outcome 'unscored' (neutral): red=fever. Hint: Put a rule '- when: {flag: urgent}' leading to an "
+        "urgent outcome before the other rules.",
+        "content/quiz/test.yml:16: Choosing 'not-sure' in question 'red' raises the emergency flag, but these "
+        "answers lead to outcome 'unscored' (neutral): red=not-sure. Hint: Put a rule '- when: {flag: emergency}' "
+        "leading to an emergency outcome before the other rules."]
+    # After the red-flag rules, the neutral result is only for those without one: proved.
+    report, problems = prove_text(optional.replace("    outcome: urgent\n", "    outcome: urgent\n" + neutral_rule))
+    assert problems == []
+    # The checklist: 6 ticks with numb or not-sure; fever alone, which ends the quiz (nothing later can be
+    # an emergency); or none, then pain mild, bad or skipped.
+    assert report.outcomes == {"emergency": 6, "urgent": 1, "book": 1, "self-care": 1, "unscored": 1}
 
 
 def test_instruments_prove_quickly_whatever_their_size():

@@ -45,9 +45,83 @@ def test_json_for_tools_with_scores(capsys):
     status, out, _ = run(capsys, str(FIXTURES / "oswestry-like.yml"), "--answers", answers, "--json")
     assert status == 0
     result = json.loads(out)
+    assert list(result) == ["outcome", "urgency", "flags", "scores", "reasons", "asked", "stopped"]
     assert result["outcome"] == "moderate"
-    assert result["scores"]["odi"] == {"total": 18, "answered": 9, "answered_max": 45, "counted": True,
-                                       "percent": 40.0}
+    assert result["scores"]["odi"] == {
+        "total": 18, "answered": 9, "answered_max": 45, "counted": True, "percent": 40,
+        "items": [{"question": f"section-{i}", "options": ["level-2"], "value": 2, "points": 2} for i in range(1, 10)]}
+
+
+def test_json_percent_is_rounded_half_up_as_the_page_shows_it(capsys, tmp_path):
+    answers = "section-1=level-3," + ",".join(f"section-{i}=level-2" for i in range(2, 9))   # 17 / 40 = 42.5%
+    quiz = FIXTURES / "oswestry-like.yml"
+    one_decimal = tmp_path / "quiz" / "one-decimal.yml"
+    one_decimal.parent.mkdir()
+    one_decimal.write_text(quiz.read_text().replace("    round: 0\n", "    round: 1\n"))
+    whole = json.loads(run(capsys, str(quiz), "--answers", answers, "--json")[1])["scores"]["odi"]
+    tenths = json.loads(run(capsys, str(one_decimal), "--answers", answers, "--json")[1])["scores"]["odi"]
+    assert (whole["percent"], tenths["percent"]) == (43, 42.5)
+    assert run(capsys, str(quiz), "--answers", answers)[1].splitlines()[2] == "Score odi: 43% from 8 answered question(s)"
+
+
+@pytest.mark.parametrize("answers", ["section-1=level-5", ""], ids=["one-section", "none"])
+def test_json_percent_is_null_when_the_score_does_not_count(capsys, answers):
+    status, out, _ = run(capsys, str(FIXTURES / "oswestry-like.yml"), "--answers", answers, "--json")
+    result = json.loads(out)
+    assert (status, result["outcome"], result["urgency"], result["reasons"]) == (0, "too-few-answers", "neutral", [])
+    odi = result["scores"]["odi"]
+    assert (odi["counted"], odi["percent"]) == (False, None)
+    assert odi["items"] == ([{"question": "section-1", "options": ["level-5"], "value": 5, "points": 5}]
+                            if answers else [])
+
+
+def test_json_items_show_reverse_scoring_step_by_step(capsys):
+    items = ["duration", "intensity", "tense", "low-mood", "work-chance", "persist", "stop-when-worse",
+             "no-normal-work", "light-work", "sleep"]
+    answers = ",".join(f"{item}={n}" for n, item in enumerate(items))
+    status, out, _ = run(capsys, str(FIXTURES / "orebro-like.yml"), "--answers", answers, "--json")
+    risk = json.loads(out)["scores"]["risk"]
+    assert status == 0
+    assert [(i["question"], i["options"], i["value"], i["points"]) for i in risk["items"]] == [
+        ("duration", ["0"], 0, 0), ("intensity", ["1"], 1, 1), ("tense", ["2"], 2, 2), ("low-mood", ["3"], 3, 3),
+        ("work-chance", ["4"], 4, 6), ("persist", ["5"], 5, 5), ("stop-when-worse", ["6"], 6, 6),
+        ("no-normal-work", ["7"], 7, 7), ("light-work", ["8"], 8, 2), ("sleep", ["9"], 9, 1)]
+    assert (risk["total"], risk["percent"]) == (33, None)      # a plain score has no percent
+
+
+def test_json_items_of_a_checklist_add_up_the_ticked_options(capsys, tmp_path):
+    quiz = tmp_path / "quiz" / "checklist.yml"
+    quiz.parent.mkdir()
+    quiz.write_text(CHECKLIST)
+    status, out, err = run(capsys, str(quiz), "--answers", "signs=a+c", "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["scores"]["count"]["items"] == [
+        {"question": "signs", "options": ["a", "c"], "value": 4, "points": 4}]
+
+
+CHECKLIST = """\
+title: Checklist
+reviewed: 2026-11-01
+next_review: 2027-11-01
+scores:
+  - {id: count, label: Count}
+questions:
+  - id: signs
+    question: Which of these?
+    choose: many
+    scores: [count]
+    options:
+      - {id: a, label: A, value: 1}
+      - {id: b, label: B, value: 2}
+      - {id: c, label: C, value: 3}
+rules:
+  - when: {score: count, at_least: 3}
+    outcome: many
+  - otherwise: few
+outcomes:
+  - {id: many, urgency: non-urgent, title: Many}
+  - {id: few, urgency: self-care, title: Few}
+"""
 
 
 def test_answers_json_and_answers_combine(capsys):
@@ -59,7 +133,10 @@ def test_answers_json_and_answers_combine(capsys):
 def test_text_scores_say_when_a_score_does_not_count(capsys):
     status, out, _ = run(capsys, str(FIXTURES / "oswestry-like.yml"), "--answers", "section-1=level-5")
     assert status == 0
-    assert "Score odi: 100.0% from 1 answered question(s) (does not count: needs 8 answered)" in out
+    assert out.splitlines() == ["Outcome: too-few-answers (neutral): Not enough sections answered to score",
+                                "Flags raised: none",
+                                "Score odi: does not count (1 answered question(s), needs 8)",
+                                "Because of: no particular answer"]
 
 
 @pytest.mark.parametrize("argv, error", [

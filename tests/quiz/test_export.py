@@ -33,4 +33,16 @@ def test_reverse_scored_points_are_exported_already_reversed():
     sleep = next(q for q in data["questions"] if q["id"] == "sleep")
     assert [o["points"] for o in sleep["options"]] == list(range(10, -1, -1))
     assert sleep["max_points"] == 10
-    assert data["rules"][0]["when"] == {"score": "risk", "at_least": 50, "at_most": None}
+    assert data["rules"][0]["when"] == {"score": "risk", "at_least": 50, "at_most": None, "above": None, "below": None}
+
+
+def test_counts_and_strict_limits_and_rounding_are_exported():
+    data = quiz_data(fixture("oswestry-like.yml"))
+    assert data["scores"] == [{"id": "odi", "label": "Disability index", "percent": True, "min_answered": 8,
+                               "round": 0}]
+    assert [rule["when"] for rule in data["rules"][:3]] == [
+        {"score": "odi", "counts": False},
+        {"score": "odi", "at_least": None, "at_most": None, "above": 80, "below": None},
+        {"score": "odi", "at_least": None, "at_most": None, "above": 60, "below": None}]
+    assert data["outcomes"][-1] == {"id": "too-few-answers", "urgency": "neutral", "show_scores": True}
+    assert quiz_data(fixture("orebro-like.yml"))["scores"][0]["round"] == 1    # the default; unused by a plain score

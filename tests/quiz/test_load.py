@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from signpost.quiz.model import AnswerIs, FlagRaised
+from signpost.quiz.model import AnswerIs, FlagRaised, ScoreBetween, ScoreCounts
 from tests.quiz.helpers import CLINIC_QUIZ, load_file, load_text, messages
 
 BASE = """\
@@ -88,7 +88,7 @@ CASES = [
     ('two_kinds', lambda: BASE.replace("{flag: urgent}", "{flag: urgent, score: total}"),
      ["content/quiz/test.yml:26: A condition has both 'flag' and 'score'. Hint: Write one test per condition and combine them with 'all:' or 'any:'."]),
     ('bad_urgency', lambda: BASE.replace("urgency: urgent, title", "urgency: soon, title"),
-     ["content/quiz/test.yml:33: 'urgency' must be one of emergency, urgent, non-urgent, self-care; got 'soon'."]),
+     ["content/quiz/test.yml:33: 'urgency' must be one of emergency, urgent, non-urgent, self-care, neutral; got 'soon'."]),
     ('bad_id', lambda: BASE.replace("id: pain", "id: Pain Level"),
      ["content/quiz/test.yml:17: The question id 'Pain Level' must use only lowercase letters, digits and hyphens. Hint: Write it as 'pain-level'."]),
     ('emergency_tips', lambda: BASE.replace("{id: emergency, urgency: emergency, title: Call 999}", "{id: emergency, urgency: emergency, title: Call 999, tips: [rest]}"),
@@ -108,6 +108,54 @@ CASES = [
 ]
 
 
+def score_rule(condition: str, score: str = "") -> str:
+    """BASE with its score rule's condition replaced, and lines added to the score 'total' (line 7 on)."""
+    return BASE.replace("{score: total, at_least: 2}", condition).replace("    label: Total\n", "    label: Total\n" + score)
+
+
+PERCENT = "    percent: true\n"
+# The score 'total' is 0 to 2 (a whole number); as a percent, 0% to 100%. Its rule is on line 28.
+LIMIT_CASES = [
+    ('no_limit', lambda: score_rule("{score: total}"),
+     ["content/quiz/test.yml:28: A score condition needs 'at_least', 'at_most', 'above' or 'below', or 'counts'. Hint: For example: {score: total, at_least: 4}."]),
+    ('two_lower_limits', lambda: score_rule("{score: total, at_least: 1, above: 0}"),
+     ["content/quiz/test.yml:28: A score condition has both 'at_least' and 'above'. Hint: Keep one: 'at_least: n' includes n itself, 'above: n' does not."]),
+    ('two_upper_limits', lambda: score_rule("{score: total, below: 2, at_most: 1}"),
+     ["content/quiz/test.yml:28: A score condition has both 'at_most' and 'below'. Hint: Keep one: 'at_most: n' includes n itself, 'below: n' does not."]),
+    ('above_the_highest', lambda: score_rule("{score: total, above: 2}"),
+     ["content/quiz/test.yml:28: above: 2 is never true for score 'total': 2 is its highest possible value. Hint: Write 'at_least: 2' for exactly 2, or check the number."]),
+    ('below_the_lowest', lambda: score_rule("{score: total, below: 0}"),
+     ["content/quiz/test.yml:28: below: 0 is never true for score 'total': 0 is its lowest possible value. Hint: Write 'at_most: 0' for exactly 0, or check the number."]),
+    ('above_100_percent', lambda: score_rule("{score: total, above: 100}", PERCENT),
+     ["content/quiz/test.yml:29: above: 100 is never true for score 'total': 100% is its highest possible value. Hint: Write 'at_least: 100' for exactly 100%, or check the number."]),
+    ('above_outside', lambda: score_rule("{score: total, above: 3}"),
+     ["content/quiz/test.yml:28: above: 3 is outside the possible range of score 'total' (0 to 2). Hint: Check the number against the values of the score's options."]),
+    ('below_outside_percent', lambda: score_rule("{score: total, below: 101}", PERCENT),
+     ["content/quiz/test.yml:29: below: 101 is outside the possible range of score 'total' (0% to 100%). Hint: Check the number against the values of the score's options."]),
+    ('no_whole_number_between', lambda: score_rule("{score: total, above: 1, below: 2}"),
+     ["content/quiz/test.yml:28: No value of score 'total' is more than 1 and less than 2, so this condition is never true. Hint: Check the two numbers. Score 'total' is always a whole number."]),
+    ('limits_the_wrong_way_round', lambda: score_rule("{score: total, at_least: 2, at_most: 1}"),
+     ["content/quiz/test.yml:28: No value of score 'total' is at least 2 and at most 1, so this condition is never true. Hint: Check the two numbers. Score 'total' is always a whole number."]),
+    ('no_percent_both_above_and_at_most', lambda: score_rule("{score: total, above: 50, at_most: 50}", PERCENT),
+     ["content/quiz/test.yml:29: No value of score 'total' is more than 50% and at most 50%, so this condition is never true. Hint: Check the two numbers."]),
+    ('counts_with_a_limit', lambda: score_rule("{score: total, counts: false, at_least: 1}", "    min_answered: 1\n"),
+     ["content/quiz/test.yml:29: 'counts' is a test on its own, but this condition also has 'at_least'. Hint: Limits only ever match a score that counts. Write {score: total, counts: false} on its own, and join tests with 'all:' or 'any:'."]),
+    ('counts_false_on_a_score_that_always_counts', lambda: score_rule("{score: total, counts: false}"),
+     ["content/quiz/test.yml:28: Score 'total' always counts (it has no 'min_answered'), so 'counts: false' is never true. Hint: Add 'min_answered: n' to the score, or remove this test."]),
+    ('counts_no', lambda: score_rule("{score: total, counts: no}", "    min_answered: 1\n"),
+     ["content/quiz/test.yml:29: 'counts' must be true or false, got 'no'. Hint: Write true or false."]),
+    ('round_a_plain_score', lambda: score_rule("{score: total, at_least: 2}", "    round: 0\n"),
+     ["content/quiz/test.yml:8: Score 'total' is not a percent, so it has no decimals to round. Hint: Remove 'round', or add 'percent: true'."]),
+    ('round_3', lambda: score_rule("{score: total, at_least: 2}", PERCENT + "    round: 3\n"),
+     ["content/quiz/test.yml:9: 'round' must be 0, 1 or 2, got 3. Hint: Write 0 for whole numbers (43%) or 1 for one decimal (42.5%)."]),
+    ('round_negative', lambda: score_rule("{score: total, at_least: 2}", PERCENT + "    round: -1\n"),
+     ["content/quiz/test.yml:9: 'round' must be at least 0, got -1."]),
+    ('round_half', lambda: score_rule("{score: total, at_least: 2}", PERCENT + "    round: 0.5\n"),
+     ["content/quiz/test.yml:9: 'round' must be a whole number, got '0.5'."]),
+]
+CASES += LIMIT_CASES
+
+
 def test_base_quiz_loads_without_problems():
     quiz, problems = load_text(BASE)
     assert problems == [] and quiz is not None
@@ -119,6 +167,43 @@ def test_problem_wording(name, make, expected):
     quiz, problems = load_text(make())
     assert quiz is None
     assert messages(problems) == expected
+
+
+@pytest.mark.parametrize("condition, score, expected", [
+    ("{score: total, above: 0, below: 2}", "", ScoreBetween("total", None, None, 28, above=0, below=2)),
+    ("{score: total, above: 0, at_most: 1}", "", ScoreBetween("total", None, 1, 28, above=0)),
+    ("{score: total, at_least: 1, below: 2}", "", ScoreBetween("total", 1, None, 28, below=2)),
+    ("{score: total, at_least: 1, at_most: 1}", "", ScoreBetween("total", 1, 1, 28)),
+    ("{score: total, above: 50, below: 51}", PERCENT, ScoreBetween("total", None, None, 29, above=50, below=51)),
+    ("{score: total, at_least: 50, at_most: 50}", PERCENT, ScoreBetween("total", 50, 50, 29)),
+    ("{score: total, above: 0}", PERCENT, ScoreBetween("total", None, None, 29, above=0)),
+    ("{score: total, counts: false}", "    min_answered: 1\n", ScoreCounts("total", False, 29)),
+    ("{score: total, counts: true}", PERCENT, ScoreCounts("total", True, 29)),
+])
+def test_score_limits_that_some_value_can_meet_load(condition, score, expected):
+    quiz, problems = load_text(score_rule(condition, score))
+    assert problems == []
+    assert quiz.rules[2].when == expected
+
+
+def test_counts_true_on_a_score_that_always_counts_is_a_warning():
+    quiz, problems = load_text(score_rule("{score: total, counts: true}"))
+    assert quiz is not None and quiz.rules[2].when == ScoreCounts("total", True, 28)
+    assert messages(problems) == [
+        "content/quiz/test.yml:28: warning: Score 'total' always counts (it has no 'min_answered'), so "
+        "'counts: true' is always true. Hint: Remove this test."]
+
+
+@pytest.mark.parametrize("score, decimals", [("", 1), (PERCENT, 1), (PERCENT + "    round: 0\n", 0),
+                                             (PERCENT + "    round: 2\n", 2)])
+def test_round_sets_the_decimals_of_a_percent(score, decimals):
+    quiz, problems = load_text(score_rule("{score: total, at_least: 2}", score))
+    assert problems == [] and quiz.score("total").decimals == decimals
+
+
+def test_a_neutral_outcome_loads():
+    quiz, problems = load_text(BASE.replace("{id: self-care, urgency: self-care", "{id: self-care, urgency: neutral"))
+    assert problems == [] and quiz.outcome("self-care").urgency == "neutral"
 
 
 def test_every_problem_is_reported_at_once():

@@ -6,6 +6,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import serve_folder
+from tests.quiz.helpers import FIXTURES
+from tests.sitekit import build_site
+
 pytestmark = pytest.mark.browser
 QUIZ = "should-i-see-someone/"
 NONE_EMERGENCY = [("emergency-signs", ["none"]), ("urgent-signs", ["none"]), ("gp-signs", ["none"])]
@@ -257,3 +261,43 @@ def test_printed_result_has_the_answers_and_safety_net_but_no_navigation(page: P
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.screenshot(path=str(tmp_path / "printed-result.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def oswestry_url(tmp_path_factory):
+    """A small site whose quiz is the Oswestry-like fixture: optional sections, a neutral result, whole percents."""
+    folder = tmp_path_factory.mktemp("oswestry")
+    out = build_site(folder, {"quiz/oswestry-like.yml": (FIXTURES / "oswestry-like.yml").read_text(encoding="utf-8")})
+    server, url = serve_folder(out)
+    yield f"{url}/oswestry-like/"
+    server.shutdown()
+
+
+def answer_sections(page: Page, url: str, levels) -> None:
+    """Go through the ten sections (None skips one) to the result."""
+    page.goto(url)
+    page.get_by_role("button", name="Start now").click()
+    for number, level in enumerate(levels, 1):
+        answer(page, f"section-{number}", [] if level is None else [f"level-{level}"])
+    page.get_by_role("button", name="See my result").click()
+
+
+def test_too_few_sections_give_a_plain_neutral_panel(page: Page, oswestry_url, check_axe):
+    answer_sections(page, oswestry_url, [None] * 10)
+    result = step(page)
+    expect(result).to_have_attribute("data-step", "result-too-few-answers")
+    expect(result.locator("h1")).to_have_text("Not enough sections answered to score")   # no urgency prefix
+    assert result.locator(".result-panel h1").count() == 1 and result.locator(".care-card").count() == 0
+    expect(result.locator("[data-scores] li")).to_have_text(["Disability index: not enough answers to score"])
+    expect(result.locator("[data-reasons-block]")).to_be_hidden()
+    expect(page).to_have_title("Not enough sections answered to score – Back pain and daily life (Oswestry-like) "
+                               "– Test Clinic")
+    check_axe(page)
+
+
+def test_a_percent_shows_rounded_half_up(page: Page, oswestry_url, check_axe):
+    answer_sections(page, oswestry_url, [3, 2, 2, 2, None, 2, 2, 2, None, 2])      # 17 of 40: 42.5%
+    result = step(page)
+    expect(result.locator("h1")).to_have_text("Non-urgent: Severe disability (41-60%)")
+    expect(result.locator("[data-scores] li")).to_have_text(["Disability index: 43%"])
+    check_axe(page)
