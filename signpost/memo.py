@@ -32,12 +32,15 @@ TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name != "words")
 
 def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:
     """A hash of everything any page can show besides a tip's body: the code and templates, the
-    settings, asset names, menus, free-standing pages, quiz titles and every tip's card."""
+    settings, asset names, menus, free-standing pages, quiz titles and warning signs (every tip
+    page's urgent-help box lists them) and every tip's card."""
     templates = sorted((p.relative_to(templates_dir).as_posix(), p.read_bytes())
                        for p in Path(templates_dir).rglob("*") if p.is_file())
     cards = [[getattr(tip, name) for name in TIP_CARD_FIELDS] + [tip.reading_minutes] for tip in site.tips]
     facts = (CODE_VERSION, templates, repr(site.config), sorted(asset_names.items()), preview,
-             [(q.slug, q.model.title) for q in site.quizzes], [repr(p) for p in site.pages], cards)
+             [(q.slug, q.model.title, q.model.warning_signs("emergency"), q.model.warning_signs("urgent"))
+              for q in site.quizzes],
+             [repr(p) for p in site.pages], cards)
     return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 

@@ -72,7 +72,8 @@ def test_the_real_content_passes_with_no_errors_or_warnings():
                               "the outcome they expect.")
     sources = [p for p in report.info[2:] if p.message.startswith("Red flag ")]
     assert len(sources) == len(report.info) - 2 == 19
-    assert str(sources[6]) == ('content/quiz/should-i-see-someone.yml:104: info: Red flag \'sudden-severe\' '
+    line = (ROOT / "content/quiz/should-i-see-someone.yml").read_text().splitlines().index("      - id: sudden-severe") + 1
+    assert str(sources[6]) == (f'content/quiz/should-i-see-someone.yml:{line}: info: Red flag \'sudden-severe\' '
                                '(emergency): NHS.UK: Abdominal aortic aneurysm, "Call 999 or go to A&E".')
 
 

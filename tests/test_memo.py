@@ -51,6 +51,8 @@ EDITS = {
     "the quiz": lambda c, t: replace_in(c / "quiz/should-i-see-someone.yml",
                                         "title: Should I see someone about my back pain?",
                                         "title: Do I need help with my back?"),
+    "a warning sign's short wording": lambda c, t: replace_in(c / "quiz/should-i-see-someone.yml",
+                                                             "short: chest pain", "short: pain in your chest"),
     "the settings": lambda c, t: replace_in(c / "site.yml", "name: Life Effect", "name: Life Effect Physio"),
     "a page": lambda c, t: replace_in(c / "pages/about.md", "title: ", "title: All "),
     "a new tip": lambda c, t: (c / "tips/sleep.md").write_text(tip(title="Sleep", tags="[footwear]")),

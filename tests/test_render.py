@@ -30,7 +30,10 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     assert '<a href="/tags/warm-up/">warm-up</a>' in html
     related = html.split('id="related-heading"')[1]
     assert "/tips/shoes/" in related and "/tips/rest/" not in related  # shares no tag
-    assert 'href="https://clinic.example/book"' in html and "Call 999 or go to A&amp;E" in html
+    assert 'href="https://clinic.example/book"' in html
+    help_box = html.split('<aside class="help-box"')[1].split("</aside>")[0]
+    # A site without a quiz has no list of warning signs, only where to turn: 999 and 111.
+    assert 'href="tel:999"' in help_box and 'href="tel:111"' in help_box and "<ul>" not in help_box
     assert "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fclinic.example%2Ftips%2Fwarm-up%2F" in html
     assert "general guidance, not a diagnosis" in html
     short = read(out, "tips/shoes/index.html")

@@ -18,8 +18,9 @@ from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .analyse import check_sizes, settled_outcomes
-from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, Citation, FlagRaised,
-                    NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween, ScoreCounts, Source)
+from .model import (BOOKING_STYLES, BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf,
+                    Citation, FlagRaised, NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween,
+                    ScoreCounts, Source)
 
 QUIZ_KEYS = ("title", "summary", "intro", "safety_net", "reviewed", "next_review", "reviewed_by", "sources",
              "notes", "flags", "scores", "questions", "rules", "outcomes")
@@ -641,13 +642,29 @@ def read_outcome(data: YamlMap, path, problems, tip_slugs) -> Outcome:
         how_soon=read_text(data, "how_soon", path, problems),
         next_steps=read_text_list(data, "next_steps", path, problems),
         tips=tips,
-        booking=read_bool(data, "booking", path, problems),
+        booking=read_booking(data, path, problems),
         show_scores=read_bool(data, "show_scores", path, problems),
     )
     if urgency == "emergency" and (outcome.tips or outcome.booking or outcome.show_scores):
         problems.append(problem(path, data.line, f"Outcome '{oid}' is an emergency, so it must not show tips, "
                                 "scores or the booking link", "An emergency result only says: call 999 or go to A&E."))
+    if urgency == "urgent" and outcome.booking:
+        problems.append(problem(path, data.line_of("booking"), f"Outcome '{oid}' is urgent, so it must not show the "
+                                "booking link", "An urgent result only says: see a GP today or call 111."))
     return outcome
+
+
+def read_booking(data: YamlMap, path, problems) -> str:
+    """'booking: true' is the main booking button; 'booking: secondary' a plain link after the next steps."""
+    value = data.get("booking", False)
+    if isinstance(value, bool):
+        return BOOKING_STYLES[0] if value else ""
+    if value in BOOKING_STYLES[1:]:
+        return value
+    problems.append(problem(path, data.line_of("booking"), f"'booking' must be true, false or secondary, got '{value}'",
+                            "Write true for the booking button, or secondary for a plain link after the next "
+                            "steps (when the main action is someone else's, such as a GP)."))
+    return ""
 
 
 def read_rules(data: YamlMap, path, problems, questions, flags, scores, outcomes) -> list[Rule]:

@@ -23,6 +23,11 @@ FLAG_FLOORS = {"emergency": "emergency", "urgent": "urgent"}
 # An answer raising this flag ends the quiz at once with the result of the rules so far.
 STOP_FLAG = "emergency"
 
+# How an outcome shows the clinic's booking link: "main" is the big button (written
+# `booking: true`); "secondary" is a plain link after the next steps, for results whose
+# main action is someone else's, such as seeing a GP.
+BOOKING_STYLES = ("main", "secondary")
+
 
 def urgency_rank(urgency: str) -> int:
     """0 for emergency, 4 for neutral: smaller is more urgent."""
@@ -56,7 +61,7 @@ class Option:
     label: str
     line: int
     hint: str = ""
-    short: str = ""                 # a short wording for the safety-net lists; the label if empty
+    short: str = ""                 # a short plain wording for lists of warning signs; the label if empty
     value: int | None = None        # as written in the YAML
     points: int | None = None       # what it adds to the question's scores (after reverse scoring)
     flags: tuple[str, ...] = ()     # as written
@@ -64,6 +69,11 @@ class Option:
     exclusive: bool = False         # "none of these": only valid on its own
     not_sure: bool = False          # counts as yes for the question's emergency/urgent options
     source: Citation | None = None  # the guidance behind a red flag
+
+    @property
+    def listed_as(self) -> str:
+        """How the option reads in a list of warning signs: its short wording, else its label."""
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -224,7 +234,7 @@ class Outcome:
     how_soon: str = ""
     next_steps: tuple[str, ...] = ()
     tips: tuple[str, ...] = ()      # tip slugs
-    booking: bool = False           # show the clinic's booking link
+    booking: str = ""               # "", or one of BOOKING_STYLES
     show_scores: bool = False
 
 
@@ -276,3 +286,24 @@ class Quiz:
     def score(self, score_id: str) -> Score | None:
         """The score with this id, or None."""
         return next((s for s in self.scores if s.id == score_id), None)
+
+    def warning_signs(self, flag: str) -> tuple[str, ...]:
+        """The wording, for a list, of every option whose most urgent built-in flag is `flag`.
+
+        The safety net, the no-JavaScript advice and the tip pages' urgent-help box all list
+        these, so each warning sign is written once, in its option. "Not sure" and "none of
+        these" answers are not signs; an option flagged both emergency and urgent is listed
+        once, under emergency.
+        """
+        return tuple(option.listed_as for question in self.questions for option in question.options
+                     if not (option.not_sure or option.exclusive) and most_urgent_flag(option) == flag)
+
+    @property
+    def has_warning_signs(self) -> bool:
+        """True when some option is an emergency or urgent sign."""
+        return any(self.warning_signs(flag) for flag in FLAG_FLOORS)
+
+
+def most_urgent_flag(option: Option) -> str | None:
+    """The first of the built-in flags (emergency, urgent, gp) the option is written with."""
+    return next((flag for flag in BUILT_IN_FLAGS if flag in option.flags), None)

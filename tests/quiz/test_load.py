@@ -93,6 +93,16 @@ CASES = [
      ["content/quiz/test.yml:17: The question id 'Pain Level' must use only lowercase letters, digits and hyphens. Hint: Write it as 'pain-level'."]),
     ('emergency_tips', lambda: BASE.replace("{id: emergency, urgency: emergency, title: Call 999}", "{id: emergency, urgency: emergency, title: Call 999, tips: [rest]}"),
      ["content/quiz/test.yml:32: Outcome 'emergency' is an emergency, so it must not show tips, scores or the booking link. Hint: An emergency result only says: call 999 or go to A&E."]),
+    ('urgent_booking', lambda: BASE.replace("title: Urgent GP}", "title: Urgent GP, booking: true}"),
+     ["content/quiz/test.yml:33: Outcome 'urgent' is urgent, so it must not show the booking link. Hint: An urgent result only says: see a GP today or call 111."]),
+    ('urgent_booking_secondary', lambda: BASE.replace("title: Urgent GP}", "title: Urgent GP, booking: secondary}"),
+     ["content/quiz/test.yml:33: Outcome 'urgent' is urgent, so it must not show the booking link. Hint: An urgent result only says: see a GP today or call 111."]),
+    ('emergency_booking_secondary', lambda: BASE.replace("title: Call 999}", "title: Call 999, booking: secondary}"),
+     ["content/quiz/test.yml:32: Outcome 'emergency' is an emergency, so it must not show tips, scores or the booking link. Hint: An emergency result only says: call 999 or go to A&E."]),
+    ('booking_word', lambda: BASE.replace("tips: [rest]}", "tips: [rest], booking: later}"),
+     ["content/quiz/test.yml:34: 'booking' must be true, false or secondary, got 'later'. Hint: Write true for the booking button, or secondary for a plain link after the next steps (when the main action is someone else's, such as a GP)."]),
+    ('short_bool', lambda: BASE.replace("{id: numb, label: Numbness,", "{id: numb, label: Numbness, short: false,"),
+     ["content/quiz/test.yml:13: 'short' must be text, got false. Hint: Put the value in quotes."]),
     ('unused_outcome', lambda: BASE.replace("  - {id: self-care,", "  - {id: spare, urgency: self-care, title: Spare}\n  - {id: self-care,"),
      ["content/quiz/test.yml:35: Outcome 'spare' is not used by any rule. Hint: Add a rule that leads to it, or remove it."]),
     ('not_sure_no_red', lambda: BASE.replace("{id: numb, label: Numbness, flags: [emergency]}", "{id: numb, label: Numbness}").replace("{id: fever, label: Fever, flags: [urgent]}", "{id: fever, label: Fever}"),
@@ -212,6 +222,15 @@ def test_every_problem_is_reported_at_once():
     quiz, problems = load_text(text)
     lines = sorted(p.line for p in problems)
     assert quiz is None and lines == [1, 1, 28, 29, 34, 34]
+
+
+def test_booking_and_short_wording_are_read():
+    quiz, problems = load_text(BASE.replace("tips: [rest]}", "tips: [rest], booking: secondary}")
+                               .replace("title: Look after yourself}", "title: Look after yourself, booking: true}")
+                               .replace("{id: numb, label: Numbness,", "{id: numb, label: Numbness, short: numb skin,"))
+    assert problems == []
+    assert [o.booking for o in quiz.outcomes] == ["", "", "secondary", "main"]
+    assert [o.listed_as for o in quiz.question("red").options[:2]] == ["numb skin", "Fever"]
 
 
 def test_not_sure_raises_the_red_flags_of_its_question():

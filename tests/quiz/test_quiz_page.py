@@ -76,12 +76,36 @@ def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_a
     result = step(page)
     expect(result.locator("h1")).to_have_text("Emergency: Call 999 or go to A&E now")
     expect(result.get_by_role("link", name="Find your nearest A&E on the NHS website")).to_be_visible()
+    expect(result.get_by_role("link", name="Call 999", exact=True)).to_have_attribute("href", "tel:999")
     expect(result.locator("[data-reasons]")).to_have_text(
         "Do you have any of these with your back pain? New pain, tingling, weakness or numbness that spreads down "
         "into both of your legs, like sciatica on both sides")
     assert result.get_by_role("heading", name="Tips that may help").count() == 0
     assert result.get_by_role("link", name="Book a free discovery visit").count() == 0
     check_axe(page)
+
+
+def test_the_urgent_result_offers_111_and_999_and_no_booking(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, replace(CALM, urgent_signs=["weak-leg"]))
+    page.get_by_role("button", name="See my result").click()
+    card = step(page).locator(".care-card")
+    expect(card.get_by_role("link", name="Call 111", exact=True)).to_have_attribute("href", "tel:111")
+    expect(card.get_by_role("link", name="Get help from 111 online")).to_have_attribute("href", "https://111.nhs.uk/")
+    expect(card.get_by_role("link", name="call 999", exact=True)).to_have_attribute("href", "tel:999")
+    assert step(page).get_by_role("link", name=re.compile("book", re.I)).count() == 0
+
+
+def test_see_a_gp_puts_the_gp_first_and_the_clinic_after_as_a_plain_link(page: Page, site_url):
+    open_quiz(page, site_url)
+    answer_all(page, replace(CALM, gp_signs=["daily-life"]))
+    page.get_by_role("button", name="See my result").click()
+    result = step(page)
+    booking = result.get_by_role("link", name="book a free discovery visit with Life Effect")
+    expect(booking).to_be_visible()
+    assert result.locator("a.button, button.button").count() == 0   # no button bigger than the GP
+    steps_end = result.get_by_role("heading", name="What to do").locator("xpath=following-sibling::ul[1]")
+    assert booking.bounding_box()["y"] > steps_end.bounding_box()["y"] + steps_end.bounding_box()["height"] - 1
 
 
 def test_the_book_result_says_why_and_links_tips_and_booking(page: Page, site_url):
@@ -239,12 +263,28 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}/{QUIZ}")
+    advice = page.locator("[data-no-js]")
     expect(page.get_by_role("heading", name="Emergency: Call 999 or go to A&E now")).to_be_visible()
     expect(page.get_by_role("heading", name="Urgent: Ask for an urgent GP appointment today, or contact NHS 111")).to_be_visible()
-    expect(page.locator("[data-no-js]").get_by_text("Chest pain as well as your back pain")).to_be_visible()
+    expect(advice.get_by_role("listitem").filter(has_text=re.compile("^chest pain$"))).to_be_visible()
+    expect(advice.get_by_role("link", name="Call 999", exact=True)).to_have_attribute("href", "tel:999")
+    expect(advice.get_by_role("link", name="Call 111", exact=True)).to_have_attribute("href", "tel:111")
+    assert "answer" not in advice.inner_text().lower()   # nothing has been answered here
+    for box in advice.locator(".care-card-heading-box").all():   # styled like the result cards
+        expect(box).to_have_css("background-color", "rgb(213, 40, 27)")
+        expect(box.locator("h2")).to_have_css("color", "rgb(255, 255, 255)")
+    expect(advice.locator(".care-card-heading-box")).to_have_count(2)
     expect(page.get_by_role("button", name="Start now")).to_be_hidden()
     assert page.locator("[data-step]:visible").count() == 1
-    context.close()   # (axe cannot run here: it needs JavaScript)
+    context.close()   # (axe cannot run here: it waits on timers that never fire; see the next test)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_no_javascript_advice_passes_axe(page: Page, site_url, check_axe, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{site_url}/{QUIZ}")
+    page.evaluate("document.querySelector('[data-no-js]').hidden = false")   # as it shows without JavaScript
+    check_axe(page)
 
 
 def test_printed_result_has_the_answers_and_safety_net_but_no_navigation(page: Page, site_url, tmp_path):
@@ -301,3 +341,40 @@ def test_a_percent_shows_rounded_half_up(page: Page, oswestry_url, check_axe):
     expect(result.locator("h1")).to_have_text("Non-urgent: Severe disability (41-60%)")
     expect(result.locator("[data-scores] li")).to_have_text(["Disability index: 43%"])
     check_axe(page)
+
+
+# The contrast of each link shown on paper with the paper (white: backgrounds are not printed by
+# default) and with the background it would have if they were; the smaller of the two counts.
+PRINTED_LINK_CONTRAST = """() => {
+  const rgb = text => text.match(/[\\d.]+/g).map(Number);
+  const luminance = colour => {
+    const [r, g, b] = colour.slice(0, 3).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  const background = element => {
+    for (; element; element = element.parentElement) {
+      const colour = rgb(getComputedStyle(element).backgroundColor);
+      if (colour.length < 4 || colour[3] > 0) return colour;
+    }
+    return [255, 255, 255];
+  };
+  document.querySelectorAll('.quiz-result, [data-no-js]').forEach(e => { e.hidden = false; });
+  return [...document.querySelectorAll('.quiz-result a, [data-no-js] a')].filter(a => a.getClientRects().length)
+    .map(a => {
+      const colour = rgb(getComputedStyle(a).color);
+      return [a.textContent.trim(), Math.min(contrast(colour, [255, 255, 255]), contrast(colour, background(a)))];
+    });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_link_on_every_result_prints_legibly(page: Page, site_url, scheme):
+    page.goto(f"{site_url}/{QUIZ}")
+    page.emulate_media(media="print", color_scheme=scheme)
+    links = page.evaluate(PRINTED_LINK_CONTRAST)
+    assert {"Find your nearest A&E on the NHS website", "Call 999", "Call 111"} <= {text for text, _ in links}
+    assert [(text, round(ratio, 2)) for text, ratio in links if ratio < 4.5] == []
