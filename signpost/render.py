@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import posixpath
 import re
@@ -13,7 +14,8 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 import rcssmin
-import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
 
 from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Site, Tip
@@ -185,9 +187,21 @@ def template_problem(error: jinja2.TemplateError, template: str, source: str):
 def minify_assets(assets: dict[str, bytes]) -> dict[str, bytes]:
     """Scripts and stylesheets without comments and indentation: the sources stay readable,
     and every page stays inside its first-round-trip budget (see weight.py)."""
-    minifiers = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
+    minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
     return {path: minifiers[ext](data) if (ext := posixpath.splitext(path)[1]) in minifiers else data
             for path, data in assets.items()}
+
+
+@functools.lru_cache(maxsize=16)
+def minify_script(source: bytes) -> bytes:
+    """A script with its local names shortened, by calmjs.parse (a real ES5 parser, pure Python).
+
+    Renaming is what brings quiz.js from 4.4 to 3.8 KB gzip and keeps the quiz page inside
+    its budget; whitespace removal alone (rjsmin) cannot. Globals keep their names, so the
+    page's `module.exports` check and the browser's APIs are untouched. Parsing takes about
+    0.1 s, so each script is minified once per process (the preview keeps it between saves).
+    """
+    return minify_print(es5(source.decode("utf-8")), obfuscate=True, obfuscate_globals=False).encode("utf-8")
 
 
 def compact_html(html: str) -> str:

@@ -68,15 +68,6 @@ def hazards_of(quiz: Quiz, page: QuizPage) -> tuple[Hazard, ...]:
     return tuple(found)
 
 
-def first_settled(quiz: Quiz) -> tuple[tuple[str, str], ...]:
-    """(outcome id, the first question after which it ends the quiz), in outcome order."""
-    first: dict[str, str] = {}
-    for qid, outcomes in quiz.settled:
-        for outcome in outcomes:
-            first.setdefault(outcome, qid)
-    return tuple((o.id, first[o.id]) for o in quiz.outcomes if o.id in first)
-
-
 def quiz_safety(page: QuizPage) -> QuizSafety:
     """A quiz's hazards with its proofs run afresh, for their figures."""
     proof, _ = prove_quiz(page.model, page.source)
@@ -94,7 +85,7 @@ def safety_report(project: Project, today: dt.date, sign_offs=()) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     return env.get_template("safety-report.html").render(
-        site=site.config, quizzes=[quiz_safety(q) for q in site.quizzes], tiers=TIERS, first_settled=first_settled,
+        site=site.config, quizzes=[quiz_safety(q) for q in site.quizzes], tiers=TIERS,
         sign_offs=list(sign_offs), today=today, version=CODE_VERSION[:12])
 
 

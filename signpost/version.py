@@ -7,20 +7,21 @@ every cache entry by itself, with no version number for anyone to remember to bu
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from pathlib import Path
 
 import jinja2
 import markdown
 import nh3
 import rcssmin
-import rjsmin
 import yaml
 
 
 def code_version() -> str:
     digest = hashlib.sha256()
-    for module in (jinja2, markdown, nh3, rcssmin, rjsmin, yaml):
+    for module in (jinja2, markdown, nh3, rcssmin, yaml):
         digest.update(f"{module.__name__} {module.__version__}\n".encode())
+    digest.update(f"calmjs.parse {importlib.metadata.version('calmjs.parse')}\n".encode())
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()

@@ -36,10 +36,10 @@ def test_every_red_flag_is_a_hazard_with_its_source_and_controls(report):
     aneurysm = next(h for h in hazards if "Sudden, very bad pain in your back or your tummy" in h)
     assert "Call 999 or go to A&amp;E" in aneurysm and "NHS.UK: Abdominal aortic aneurysm" in aneurysm
     assert "Proved over every combination of answers" in aneurysm and "70, sudden, severe back pain" in aneurysm
-    assert not [h for h in hazards if "No scenario gives this answer" in h]
-    # Only the GP checklist's "not sure" rests on the clinic's own choice (the quiz's notes), not a page.
-    assert [h.split(" ")[0] for h in hazards if "No source given" in h] == ["H26"]
-    assert "I&#39;m not sure" in hazards[25] and "See a GP" in hazards[25]
+    assert not [h for h in hazards if "No scenario gives this answer" in h or "No source given" in h]
+    # "Not sure" answers rest on the safety rule that "not sure" counts as yes, not on a page.
+    not_sure = [h for h in hazards if "I&#39;m not sure" in h]
+    assert len(not_sure) == 4 and all("Safety rule: “not sure” counts as yes" in h for h in not_sure)
     assert 'href="https://www.nhs.uk/conditions/abdominal-aortic-aneurysm/"' in report
 
 

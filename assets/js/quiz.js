@@ -63,26 +63,24 @@
     var flags = [];
     question.options.forEach(function (option) {
       if (picked.indexOf(option.id) < 0) return;
-      option.raises.forEach(function (flag) { if (flags.indexOf(flag) < 0) flags.push(flag); });
+      (option.raises || []).forEach(function (flag) { if (flags.indexOf(flag) < 0) flags.push(flag); });
     });
     return flags;
   }
 
-  // Every way in which the options picked for one shown question are not a valid answer.
+  // Every way in which the options picked for one shown question are not a valid answer. The
+  // page never shows these (its form only offers valid answers), so they are terse: score.py's
+  // messages say the same in full, for the command line.
   function checkPicked(question, picked) {
-    var errors = [];
+    var errors = [], q = question.id + ": ";
     picked.forEach(function (id) {
-      if (!findOption(question, id)) errors.push("Question '" + question.id + "' has no option '" + id + "'.");
+      if (!findOption(question, id)) errors.push(q + "no option " + id);
     });
-    if (new Set(picked).size !== picked.length) errors.push("Question '" + question.id + "': an option is given twice.");
-    if (!picked.length && question.required) errors.push("Question '" + question.id + "' needs an answer.");
-    if (picked.length > 1 && question.choose !== "many") {
-      errors.push("Question '" + question.id + "' takes one answer, got " + picked.length + ".");
-    }
+    if (new Set(picked).size !== picked.length) errors.push(q + "an option twice");
+    if (!picked.length && question.required) errors.push(q + "no answer");
+    if (picked.length > 1 && question.choose !== "many") errors.push(q + "one answer only");
     var exclusive = question.options.filter(function (o) { return o.exclusive && picked.indexOf(o.id) >= 0; });
-    if (exclusive.length && picked.length > 1 && question.choose === "many") {
-      errors.push("Question '" + question.id + "': '" + exclusive[0].id + "' cannot be chosen with other options.");
-    }
+    if (exclusive.length && picked.length > 1 && question.choose === "many") errors.push(q + exclusive[0].id + " is exclusive");
     return errors;
   }
 
@@ -90,16 +88,16 @@
   function walkAnswers(data, answers) {
     var errors = [], asked = [], flags = [], chosen = {}, stoppedAt = null;
     Object.keys(answers).forEach(function (id) {
-      if (!findQuestion(data, id)) errors.push("Unknown question '" + id + "'.");
+      if (!findQuestion(data, id)) errors.push(id + ": no such question");
     });
     data.questions.forEach(function (question) {
       var picked = (answers[question.id] || []).slice();
       if (stoppedAt !== null) {
-        if (picked.length) errors.push("Question '" + question.id + "' is not asked: the quiz ends at the answer to '" + stoppedAt + "', because the result can no longer change.");
+        if (picked.length) errors.push(question.id + ": not asked, the quiz ended at " + stoppedAt);
         return;
       }
       if (question.show_if && !evaluate(question.show_if, { flags: flags, chosen: chosen, scores: {} })) {
-        if (picked.length) errors.push("Question '" + question.id + "' is hidden by its show_if with these answers, so it cannot be answered.");
+        if (picked.length) errors.push(question.id + ": hidden by show_if");
         return;
       }
       asked.push(question.id);
@@ -136,12 +134,12 @@
     var total = 0, answered = 0, answeredMax = 0;
     data.questions.forEach(function (question) {
       var picked = chosen[question.id];
-      if (question.scores.indexOf(score.id) < 0 || !picked || !picked.length) return;
+      if ((question.scores || []).indexOf(score.id) < 0 || !picked || !picked.length) return;
       question.options.forEach(function (option) {
         if (picked.indexOf(option.id) >= 0) total += option.points || 0;
       });
       answered += 1;
-      answeredMax += question.max_points;
+      answeredMax += question.max_points || 0;
     });
     var counted = answered >= score.min_answered && (!score.percent || (answered > 0 && answeredMax > 0));
     return { total: total, answered: answered, answered_max: answeredMax, counted: counted, percent: score.percent,
@@ -154,7 +152,7 @@
     if (has(condition, "flag")) {
       data.questions.forEach(function (q) {
         q.options.forEach(function (o) {
-          if ((facts.chosen[q.id] || []).indexOf(o.id) >= 0 && o.raises.indexOf(condition.flag) >= 0) keys.push(q.id + "\n" + o.id);
+          if ((facts.chosen[q.id] || []).indexOf(o.id) >= 0 && (o.raises || []).indexOf(condition.flag) >= 0) keys.push(q.id + "\n" + o.id);
         });
       });
     } else if (has(condition, "question")) {
@@ -163,7 +161,7 @@
       });
     } else if (has(condition, "score") && !has(condition, "counts")) {   // a score that does not count names nothing
       data.questions.forEach(function (q) {
-        if (q.scores.indexOf(condition.score) < 0) return;
+        if ((q.scores || []).indexOf(condition.score) < 0) return;
         (facts.chosen[q.id] || []).forEach(function (id) { keys.push(q.id + "\n" + id); });
       });
     } else if (has(condition, "all") || has(condition, "any")) {
@@ -210,6 +208,7 @@
     var steps = root.querySelectorAll("[data-step]");
     var back = root.querySelector("[data-back]");
     var summary = root.querySelector("[data-error-summary]");
+    var signs = root.querySelector("[data-warning-signs]");
 
     // Answers to the questions that are asked now (answers to hidden ones are kept but not used).
     function liveAnswers() {
@@ -233,7 +232,10 @@
       current = id;
       clearError();
       for (var i = 0; i < steps.length; i++) steps[i].hidden = true;
-      var element = stepElement(id === "result" ? "result-" + scoreAnswers(data, liveAnswers()).outcome : id);
+      var result = id === "result" && scoreAnswers(data, liveAnswers());
+      var element = stepElement(result ? "result-" + result.outcome : id);
+      // The warning signs, written once in the page, are the safety net under every result but an emergency.
+      if (signs) signs.hidden = !result || result.urgency === "emergency";
       if (id === "check") fillCheck(element);
       else if (id === "result") fillResult(element);
       else if (id !== "start") fillQuestion(element, id);
@@ -292,13 +294,11 @@
     }
 
     function showError(element, question) {
-      var message = element.querySelector("[data-error]");
-      var text = message.getAttribute("data-error");
-      message.querySelector("[data-error-text]").textContent = text;
+      var message = element.querySelector(".error-message");
+      var text = message.querySelector("[data-error-text]").textContent;
       message.hidden = false;
       element.querySelector(".form-group").classList.add("form-group--error");
-      var fieldset = element.querySelector("fieldset");
-      fieldset.setAttribute("aria-describedby", (fieldset.getAttribute("data-describedby") + " " + message.id).trim());
+      element.querySelector("fieldset").setAttribute("aria-describedby", question.id + "-hint " + message.id);
       var link = summary.querySelector("a");
       link.textContent = text;
       link.setAttribute("href", "#" + element.querySelector("input").id);
@@ -309,11 +309,10 @@
 
     function clearError() {
       summary.hidden = true;
-      root.querySelectorAll("[data-error]").forEach(function (message) { message.hidden = true; });
+      root.querySelectorAll(".error-message").forEach(function (message) { message.hidden = true; });
       root.querySelectorAll(".form-group--error").forEach(function (g) { g.classList.remove("form-group--error"); });
-      root.querySelectorAll("fieldset[data-describedby]").forEach(function (fieldset) {
-        var ids = fieldset.getAttribute("data-describedby");
-        if (ids) fieldset.setAttribute("aria-describedby", ids); else fieldset.removeAttribute("aria-describedby");
+      root.querySelectorAll("fieldset").forEach(function (fieldset) {   // back to the hint alone
+        fieldset.setAttribute("aria-describedby", fieldset.getAttribute("aria-describedby").split(" ")[0]);
       });
     }
 

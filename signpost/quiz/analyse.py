@@ -149,13 +149,14 @@ def start_state(quiz: Quiz) -> State:
     return State(frozenset(), (), tuple((0, 0, 0) for _ in quiz.scores))
 
 
-def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None) -> dict:
+def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None, ended: set | None = None) -> dict:
     """Walk the questions in order: {final state: (count of answer sets, one example answer set)}.
 
     The quiz ends where the person's quiz ends: at an emergency answer, or once the result is
     settled (quiz.settled). With restrict=(question id, option id), only answer sets that show
     that question and choose that option are kept: used to name the exact option that breaks a
-    red-flag rule.
+    red-flag rule. With `ended`, the (question id, outcome id) pairs where some quiz ends early
+    are added to it.
     """
     states = {start_state(quiz): (1, ())}
     for question in quiz.questions:
@@ -170,8 +171,10 @@ def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None
                 continue
             for raises, chosen, points, many, answer in classes:
                 after = advance(quiz, question, state, raises, chosen, points)
-                if settled and not after.stopped and outcome_id(quiz, after) in settled:
+                if settled and not after.stopped and (now := outcome_id(quiz, after)) in settled:
                     after = replace(after, stopped=True)
+                    if ended is not None:
+                        ended.add((question.id, now))
                 merge(following, after, count * many, example + ((question.id, answer),))
         states = following
     return states
@@ -211,7 +214,16 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if outcomes and question is not quiz.questions[-1]:   # after the last, the quiz ends anyway
             settled.append((question.id, outcomes))
         possible = {state: set().union(*(possible[after] for after in nexts)) for state, (_, nexts) in step.items()}
-    return tuple(reversed(settled))
+    return where_quizzes_end(quiz, named, tuple(reversed(settled)))
+
+
+def where_quizzes_end(quiz: Quiz, named: dict, settled: tuple) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`settled` without the pairs no quiz ever ends at (e.g. an urgent result after a later question:
+    those quizzes already ended at the urgent answer), so the page carries only what it uses."""
+    ended: set = set()
+    walk_states(replace(quiz, settled=settled), named, ended=ended)
+    kept = ((qid, tuple(o for o in outcomes if (qid, o) in ended)) for qid, outcomes in settled)
+    return tuple((qid, outcomes) for qid, outcomes in kept if outcomes)
 
 
 def outcome_id(quiz: Quiz, state: State) -> str | None:

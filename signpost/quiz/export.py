@@ -29,17 +29,27 @@ def quiz_data(quiz: Quiz) -> dict:
 
 
 def export_question(question) -> dict:
-    """One question with its options' points and raised flags."""
-    return {
+    """One question with its options' points and raised flags.
+
+    Keys that would only say "none" (no scores, no points, no flags, not exclusive, always
+    shown) are left out: the quiz page must fit its 14 KB budget, and quiz.js reads a
+    missing key as that "none".
+    """
+    return without_nones({
         "id": question.id,
         "choose": question.choose,
         "required": question.required,
         "scores": list(question.scores),
         "max_points": question.max_points,
         "show_if": export_condition(question.show_if) if question.show_if is not None else None,
-        "options": [{"id": o.id, "points": o.points, "raises": list(o.raises),
-                     "exclusive": o.exclusive} for o in question.options],
-    }
+        "options": [without_nones({"id": o.id, "points": o.points, "raises": list(o.raises),
+                                   "exclusive": o.exclusive}) for o in question.options],
+    }, keep=("id", "choose", "required", "options"))
+
+
+def without_nones(data: dict, keep=("id",)) -> dict:
+    """`data` without the keys whose value is empty, zero, false or None (except those in `keep`)."""
+    return {key: value for key, value in data.items() if key in keep or value not in (None, False, 0, [])}
 
 
 def export_condition(condition) -> dict:

@@ -402,24 +402,25 @@ def check_options(qid: str, choose: str, options: list[Option], path, problems) 
         if option.exclusive and any(f in RED_FLAGS for f in option.flags):
             problems.append(problem(path, option.line, f"Option '{option.id}' is exclusive but raises a red flag",
                                     "Only the 'none of these' answer should be exclusive."))
-    has_red = any(f in RED_FLAGS for o in options for f in o.flags)
+    flagged = any(f in BUILT_IN_FLAGS for o in options for f in o.flags)
     for option in options:
-        if option.not_sure and not has_red:
+        if option.not_sure and not flagged:
             problems.append(problem(path, option.line, f"Option '{option.id}' is marked not_sure, but question "
-                                    f"'{qid}' has no emergency or urgent options for it to count as",
+                                    f"'{qid}' has no emergency, urgent or gp options for it to count as",
                                     "Remove 'not_sure: true', or add the flags it should raise."))
 
 
 def finish_options(options: list[Option], reverse: bool) -> list[Option]:
     """Work out each option's points (after reverse scoring) and the flags it raises."""
     values = [o.value for o in options if o.value is not None]
-    sibling_red = tuple(f for f in RED_FLAGS if any(f in o.flags for o in options))
+    # "Not sure" counts as yes to every built-in flag its question asks about (clinical brief).
+    sibling_flags = tuple(f for f in BUILT_IN_FLAGS if any(f in o.flags for o in options))
     finished = []
     for o in options:
         points = o.value
         if reverse and points is not None:
             points = max(values) + min(values) - points
-        raises = o.flags + tuple(f for f in sibling_red if o.not_sure and f not in o.flags)
+        raises = o.flags + tuple(f for f in sibling_flags if o.not_sure and f not in o.flags)
         finished.append(replace(o, points=points, raises=raises))
     return finished
 

@@ -67,7 +67,7 @@ class Option:
     flags: tuple[str, ...] = ()     # as written
     raises: tuple[str, ...] = ()    # flags actually raised: flags, plus sibling red flags when not_sure
     exclusive: bool = False         # "none of these": only valid on its own
-    not_sure: bool = False          # counts as yes for the question's emergency/urgent options
+    not_sure: bool = False          # counts as yes for the question's emergency/urgent/gp options
     source: Citation | None = None  # the guidance behind a red flag
 
     @property

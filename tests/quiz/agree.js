@@ -1,8 +1,9 @@
 // Score a batch of answer sets with quiz.js: stdin {"quiz": data, "answer_sets": [...]} -> stdout [results].
-// One node process per batch keeps the agreement tests fast.
+// One node process per batch keeps the agreement tests fast. argv[2]: the script to load (the
+// minified quiz.js the build ships); without it, the source in assets/js/.
 "use strict";
 const path = require("path");
-const scorer = require(path.join(__dirname, "..", "..", "assets", "js", "quiz.js"));
+const scorer = require(process.argv[2] || path.join(__dirname, "..", "..", "assets", "js", "quiz.js"));
 
 let input = "";
 process.stdin.setEncoding("utf8");

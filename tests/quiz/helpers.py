@@ -5,9 +5,11 @@ import functools
 import json
 import random
 import subprocess
+import tempfile
 from pathlib import Path
 
 from signpost.quiz.analyse import possible_answers
+from signpost.render import minify_script
 from signpost.quiz.load import load_quiz
 from signpost.quiz.score import AnswerError, Facts, evaluate, raised_by, score_answers, walk_answers
 
@@ -114,9 +116,18 @@ def python_result(quiz, answers) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=None)
+def shipped_quiz_js() -> Path:
+    """quiz.js minified exactly as the build ships it, in a temporary file: the tests run what readers get."""
+    folder = Path(tempfile.mkdtemp(prefix="quiz-js-"))
+    (folder / "quiz.min.js").write_bytes(minify_script((ROOT / "assets" / "js" / "quiz.js").read_bytes()))
+    return folder / "quiz.min.js"
+
+
 def node_results(data: dict, answer_sets: list[dict]) -> list[dict]:
     """quiz.js's results for a batch of answer sets, in one node run, normalised like python_result."""
-    run = subprocess.run(["node", str(AGREE_JS)], input=json.dumps({"quiz": data, "answer_sets": answer_sets}),
+    run = subprocess.run(["node", str(AGREE_JS), str(shipped_quiz_js())],
+                         input=json.dumps({"quiz": data, "answer_sets": answer_sets}),
                          capture_output=True, text=True, timeout=120, check=True)
     normalised = []
     for result in json.loads(run.stdout):

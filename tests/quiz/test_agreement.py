@@ -15,7 +15,7 @@ import pytest
 from signpost.quiz.analyse import named_options, walk_states
 from signpost.quiz.export import quiz_data
 from tests.quiz.helpers import (CLINIC_QUIZ, FIXTURES, ROOT, every_answer_set, fixture, load_file, node_results,
-                                python_result, random_answer_set)
+                                python_result, random_answer_set, shipped_quiz_js)
 from tests.quiz.helpers import load_text
 from tests.quiz.test_analyse import BRANCHING, LIMITS
 
@@ -141,7 +141,7 @@ def chromium_results(page, data: dict, answer_sets: list[dict]) -> list[dict]:
     """quiz.js's results computed inside Chromium (a blank page, no CSP), normalised like python_result."""
     page.goto("about:blank")
     page.add_script_tag(content="var module = {exports: {}};")
-    page.add_script_tag(path=str(ROOT / "assets" / "js" / "quiz.js"))
+    page.add_script_tag(path=str(shipped_quiz_js()))
     raw = page.evaluate("([data, sets]) => sets.map((answers) => module.exports.scoreAnswers(data, answers))",
                         [data, answer_sets])
     return [{"error": True} if r["errors"] else {

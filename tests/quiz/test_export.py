@@ -15,7 +15,10 @@ def test_clinic_quiz_exports_plain_json():
     assert data["rules"][0] == {"when": {"flag": "emergency"}, "outcome": "call-999"}
     assert data["rules"][2]["when"] == {"question": "gp-signs", "is": ["pregnant"]}
     assert data["rules"][3] == {"when": {"flag": "gp"}, "outcome": "see-gp"}
-    assert data["settled"]["emergency-signs"] == ["call-999"] and "worry" not in data["settled"]
+    # Where quizzes end once the result is settled (an emergency answer ends it by itself).
+    assert data["settled"] == {"urgent-signs": ["urgent-help"], "gp-signs": ["midwife-or-gp", "see-gp"],
+                               "age": ["see-gp"], "new-pain": ["see-gp"], "how-long": ["book"],
+                               "running-worse": ["book"], "leg": ["book"], "bother": ["book"]}
     assert data["rules"][-1] == {"when": {"always": True}, "outcome": "self-care"}
     running = next(q for q in data["questions"] if q["id"] == "running-worse")
     assert running["show_if"] == {"question": "runs", "is": ["yes"]}
@@ -23,15 +26,15 @@ def test_clinic_quiz_exports_plain_json():
 
 def test_not_sure_exports_the_flags_it_really_raises():
     red = quiz_data(load_file(CLINIC_QUIZ))["questions"][0]
-    assert red["options"][-2] == {"id": "not-sure", "points": None,
-                                  "raises": ["emergency"], "exclusive": False}
+    assert red["options"][-2] == {"id": "not-sure", "raises": ["emergency"]}   # "none" keys are left out
+    assert red["options"][0] == {"id": "numb-saddle", "raises": ["emergency"]}
     assert red["options"][-1]["exclusive"] is True
 
 
 def test_reverse_scored_points_are_exported_already_reversed():
     data = quiz_data(fixture("orebro-like.yml"))
     sleep = next(q for q in data["questions"] if q["id"] == "sleep")
-    assert [o["points"] for o in sleep["options"]] == list(range(10, -1, -1))
+    assert [o.get("points", 0) for o in sleep["options"]] == list(range(10, -1, -1))   # 0 is left out
     assert sleep["max_points"] == 10
     assert data["rules"][0]["when"] == {"score": "risk", "at_least": 50, "at_most": None, "above": None, "below": None}
 

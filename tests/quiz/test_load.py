@@ -106,7 +106,7 @@ CASES = [
     ('unused_outcome', lambda: BASE.replace("  - {id: self-care,", "  - {id: spare, urgency: self-care, title: Spare}\n  - {id: self-care,"),
      ["content/quiz/test.yml:35: Outcome 'spare' is not used by any rule. Hint: Add a rule that leads to it, or remove it."]),
     ('not_sure_no_red', lambda: BASE.replace("{id: numb, label: Numbness, flags: [emergency]}", "{id: numb, label: Numbness}").replace("{id: fever, label: Fever, flags: [urgent]}", "{id: fever, label: Fever}"),
-     ["content/quiz/test.yml:15: Option 'not-sure' is marked not_sure, but question 'red' has no emergency or urgent options for it to count as. Hint: Remove 'not_sure: true', or add the flags it should raise."]),
+     ["content/quiz/test.yml:15: Option 'not-sure' is marked not_sure, but question 'red' has no emergency, urgent or gp options for it to count as. Hint: Remove 'not_sure: true', or add the flags it should raise."]),
     ('exclusive_one', lambda: BASE.replace("{id: mild, label: Mild, value: 0}", "{id: mild, label: Mild, value: 0, exclusive: true}"),
      ["content/quiz/test.yml:21: Option 'mild' is exclusive, but question 'pain' takes one answer anyway. Hint: Remove 'exclusive: true'."]),
     ('label_bool', lambda: BASE.replace("{id: mild, label: Mild, value: 0}", "{id: mild, label: false, value: 0}"),

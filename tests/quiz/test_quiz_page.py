@@ -65,7 +65,7 @@ def test_each_result_after_check_your_answers(page: Page, site_url, check_axe, a
     check_axe(page)
     page.get_by_role("button", name="See my result").click()
     expect(step(page).locator("h1")).to_have_text(f"{urgency}: {title}")
-    expect(step(page).get_by_role("heading", name="If things change")).to_be_visible()
+    expect(page.get_by_role("heading", name="When to get help urgently")).to_be_visible()   # the safety net
     expect(page).to_have_title(f"{title} – Should I see someone about my back pain? – Life Effect")
     check_axe(page)
 
@@ -82,12 +82,13 @@ def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_a
         "into both of your legs, like sciatica on both sides")
     assert result.get_by_role("heading", name="Tips that may help").count() == 0
     assert result.get_by_role("link", name="Book a free discovery visit").count() == 0
+    expect(page.locator("[data-warning-signs]")).to_be_hidden()   # nothing else to read
     check_axe(page)
 
 
 def test_the_urgent_result_offers_111_and_999_and_no_booking(page: Page, site_url):
     open_quiz(page, site_url)
-    answer_all(page, replace(CALM, urgent_signs=["weak-leg"]))
+    answer_all(page, CALM[:1] + [("urgent-signs", ["weak-leg"])])   # the quiz ends there
     page.get_by_role("button", name="See my result").click()
     card = step(page).locator(".care-card")
     expect(card.get_by_role("link", name="Call 111", exact=True)).to_have_attribute("href", "tel:111")
@@ -98,7 +99,7 @@ def test_the_urgent_result_offers_111_and_999_and_no_booking(page: Page, site_ur
 
 def test_see_a_gp_puts_the_gp_first_and_the_clinic_after_as_a_plain_link(page: Page, site_url):
     open_quiz(page, site_url)
-    answer_all(page, replace(CALM, gp_signs=["daily-life"]))
+    answer_all(page, CALM[:2] + [("gp-signs", ["daily-life"])])
     page.get_by_role("button", name="See my result").click()
     result = step(page)
     booking = result.get_by_role("link", name="book a free discovery visit with Life Effect")
@@ -263,7 +264,7 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}/{QUIZ}")
-    advice = page.locator("[data-no-js]")
+    advice = page.locator("[data-warning-signs]")
     expect(page.get_by_role("heading", name="Emergency: Call 999 or go to A&E now")).to_be_visible()
     expect(page.get_by_role("heading", name="Urgent: Ask for an urgent GP appointment today, or contact NHS 111")).to_be_visible()
     expect(advice.get_by_role("listitem").filter(has_text=re.compile("^chest pain$"))).to_be_visible()
@@ -272,9 +273,11 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
     assert "answer" not in advice.inner_text().lower()   # nothing has been answered here
     for box in advice.locator(".care-card-heading-box").all():   # styled like the result cards
         expect(box).to_have_css("background-color", "rgb(213, 40, 27)")
-        expect(box.locator("h2")).to_have_css("color", "rgb(255, 255, 255)")
+        expect(box.locator("h3")).to_have_css("color", "rgb(255, 255, 255)")
     expect(advice.locator(".care-card-heading-box")).to_have_count(2)
     expect(page.get_by_role("button", name="Start now")).to_be_hidden()
+    expect(page.get_by_role("heading", name="See a GP")).to_be_visible()
+    expect(page.locator("[data-no-js]").get_by_text("you are 50 or over and this is new back pain")).to_be_visible()
     assert page.locator("[data-step]:visible").count() == 1
     context.close()   # (axe cannot run here: it waits on timers that never fire; see the next test)
 
@@ -283,7 +286,7 @@ def test_without_javascript_the_page_gives_emergency_and_urgent_advice(browser, 
 def test_the_no_javascript_advice_passes_axe(page: Page, site_url, check_axe, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(f"{site_url}/{QUIZ}")
-    page.evaluate("document.querySelector('[data-no-js]').hidden = false")   # as it shows without JavaScript
+    page.evaluate("document.querySelectorAll('[data-no-js], [data-warning-signs]').forEach(e => { e.hidden = false; })")
     check_axe(page)
 
 
@@ -296,8 +299,9 @@ def test_printed_result_has_the_answers_and_safety_net_but_no_navigation(page: P
         .flatMap(s => [...document.querySelectorAll(s)])
         .filter(e => getComputedStyle(e).display !== 'none' && !e.hidden).map(e => e.className || e.tagName)""")
     assert shown == []
-    printed = step(page).inner_text()
-    assert "Your answers" in printed and "If things change" in printed and "guidance, not a diagnosis" in printed
+    printed = page.locator("[data-quiz]").inner_text()
+    assert "Your answers" in printed and "guidance, not a diagnosis" in printed
+    assert "When to get help urgently" in printed and "chest pain" in printed   # the safety net prints too
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.screenshot(path=str(tmp_path / "printed-result.png"), full_page=True)
@@ -362,8 +366,8 @@ PRINTED_LINK_CONTRAST = """() => {
     }
     return [255, 255, 255];
   };
-  document.querySelectorAll('.quiz-result, [data-no-js]').forEach(e => { e.hidden = false; });
-  return [...document.querySelectorAll('.quiz-result a, [data-no-js] a')].filter(a => a.getClientRects().length)
+  document.querySelectorAll('.quiz-result, [data-no-js], [data-warning-signs]').forEach(e => { e.hidden = false; });
+  return [...document.querySelectorAll('.quiz-result a, [data-no-js] a, [data-warning-signs] a')].filter(a => a.getClientRects().length)
     .map(a => {
       const colour = rgb(getComputedStyle(a).color);
       return [a.textContent.trim(), Math.min(contrast(colour, [255, 255, 255]), contrast(colour, background(a)))];

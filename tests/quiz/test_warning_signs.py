@@ -84,12 +84,9 @@ def result(html: str, outcome: str) -> str:
     return between(html, f'data-step="result-{outcome}"', "</section>")
 
 
-def no_js_advice(html: str) -> str:
-    return between(html, "data-no-js>", "</section>")
-
-
-def safety_nets(html: str) -> list[str]:
-    return re.findall(r'<div class="safety-net">(.*?)</div>', html, re.S)
+def warning_signs(html: str) -> str:
+    """The one block of warning signs: the no-JavaScript advice, and the safety net under results."""
+    return between(html, "data-warning-signs", "</section>")
 
 
 def test_warning_signs_are_the_flagged_options_in_their_short_wording():
@@ -117,10 +114,8 @@ def test_a_changed_short_wording_shows_wherever_the_signs_are_listed(tmp_path):
         quiz = read(out, "check/index.html")
         places = {"tip box": between(read(out, "tips/warm-up/index.html"), 'class="help-box"', "</aside>"),
                   "home box": between(read(out, "index.html"), 'class="help-box"', "</aside>"),
-                  "no-JS advice": no_js_advice(quiz)}
-        nets = safety_nets(quiz)
-        assert len(nets) == 3   # every result but the emergency one
-        places.update({f"safety net {n}": net for n, net in enumerate(nets)})
+                  "the quiz's no-JS advice and safety net": warning_signs(quiz)}
+        assert quiz.count("data-warning-signs") == 1   # written once; quiz.js shows it under the results
         for place, html in places.items():
             assert f"<li>{short}</li>" in html, place
             assert "<li>A high temperature</li>" in html, place
@@ -130,11 +125,9 @@ def test_a_changed_short_wording_shows_wherever_the_signs_are_listed(tmp_path):
 
 
 def test_the_safety_net_says_what_to_do_for_each_list(tmp_path):
-    net = safety_nets(read(quiz_site(tmp_path), "check/index.html"))[0]
-    emergency, urgent = net.split("<ul>")[1:]
-    assert '<a href="tel:999">Call 999</a> or go to A&amp;E' in net.split("<ul>")[0]
-    assert "numbness" in emergency.split("</ul>")[0] and '<a href="tel:111">call 111</a>' in emergency
-    assert "A high temperature" in urgent
+    emergency, urgent = warning_signs(read(quiz_site(tmp_path), "check/index.html")).split("care-card--")[1:]
+    assert "numbness" in emergency and 'href="tel:999"' in emergency and 'href="tel:111"' not in emergency
+    assert "A high temperature" in urgent and 'href="tel:111"' in urgent and 'href="https://111.nhs.uk/"' in urgent
 
 
 def test_every_emergency_and_urgent_result_has_its_phone_links_and_no_booking(tmp_path):
@@ -144,7 +137,7 @@ def test_every_emergency_and_urgent_result_has_its_phone_links_and_no_booking(tm
     assert 'href="tel:111"' not in emergency
     assert 'href="tel:111"' in urgent and 'href="https://111.nhs.uk/"' in urgent and 'href="tel:999"' in urgent
     assert BOOKING_LINK not in emergency and BOOKING_LINK not in urgent
-    assert "tel:999" not in result(html, "self-care").split('class="safety-net"')[0]
+    assert "tel:999" not in result(html, "self-care")   # the safety net is outside the result steps
 
 
 def test_see_a_gp_shows_the_booking_as_a_plain_link_after_the_steps(tmp_path):
@@ -163,9 +156,9 @@ def test_without_red_flags_the_urgent_help_box_lists_no_signs(tmp_path, files):
 
 
 def test_the_clinic_quizs_no_js_advice_is_care_cards_that_speak_of_no_answers(built_site):
-    advice = no_js_advice(read(built_site, "should-i-see-someone/index.html"))
+    advice = warning_signs(read(built_site, "should-i-see-someone/index.html"))
     cards = re.findall(r'<div class="care-card care-card--(\w+)">\s*<div class="care-card-heading-box">\s*'
-                       r'<h2 class="care-card-heading"><span class="visually-hidden">(\w+): </span>', advice)
+                       r'<h3 class="care-card-heading"><span class="visually-hidden">(\w+): </span>', advice)
     assert cards == [("emergency", "Emergency"), ("urgent", "Urgent")]
     assert "answer" not in re.sub(r"<[^>]+>", "", advice).lower()
     assert "<li>chest pain</li>" in advice and 'href="tel:999"' in advice and 'href="tel:111"' in advice
