@@ -26,12 +26,13 @@ from markdown.util import AtomicString
 from .model import Heading, Page, SiteConfig, Tip
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
+from .signoff import fingerprint
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
-            "reviewed_by"}
+            "reviewed_by", "clinical"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
 MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratically on some long texts
 MAX_BRACKETS = 2_000
@@ -46,6 +47,7 @@ class Document:
     meta: YamlMap
     body: str
     body_line: int     # the file line on which the body starts
+    fingerprint: str = ""  # of the whole file's text, to compare with its sign-off (signoff.py)
 
     @property
     def slug(self) -> str:
@@ -128,7 +130,7 @@ def read_document(file: Path, content_dir: Path) -> tuple[Document | None, list[
         problems = [problem(display, 2, "The front matter must be 'key: value' lines")]
     if problems:
         return None, problems
-    return Document(rel, display, meta, "\n".join(lines[closing + 1:]), closing + 2), []
+    return Document(rel, display, meta, "\n".join(lines[closing + 1:]), closing + 2, fingerprint(text)), []
 
 
 def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words: int):
@@ -156,7 +158,8 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
         words=words, source=path, draft=read_bool(meta, "draft", path, problems),
         sources=read_text_list(meta, "sources", path, problems),
         order=read_int(meta, "order", path, problems, default=100),
-        reviewed_by=read_text(meta, "reviewed_by", path, problems), document=doc,
+        reviewed_by=read_text(meta, "reviewed_by", path, problems),
+        clinical=read_bool(meta, "clinical", path, problems), document=doc,
     )
     return (None if problems else tip), problems
 

@@ -90,6 +90,7 @@ date: {today}
 reviewed: {today}
 next_review: {add_months(today, review_months)}
 draft: true
+clinical: false
 sources:
   - Life Effect physiotherapists
 ---
@@ -135,4 +136,7 @@ Next steps:
   1. Open it and write the tip: change the summary, the tags and each section.
   2. Preview it with `make serve`: drafts show there, marked "Draft".
   3. Run `python build.py check` and fix anything it finds.
-  4. When a clinician has reviewed it, delete the line 'draft: true' to publish it."""
+  4. When it is ready, delete the line 'draft: true' to publish it. If it gives clinical advice
+     (symptoms, when to get help), change 'clinical: false' to 'clinical: true' first.
+  5. Last, once a clinician has read it as it is, record their sign-off:
+     python build.py sign-off {new.display} --by \"Name, role\""""
