@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import html as htmllib
 import os
 import posixpath
@@ -26,7 +27,6 @@ from markdown.util import AtomicString
 from .model import Heading, Page, SiteConfig, Tip
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
-from .signoff import fingerprint
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
@@ -72,6 +72,12 @@ def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]
         return None, [problem(display, line, "This file is not saved as UTF-8 text",
                               "Save it again as 'UTF-8' in your editor.")]
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of a file's text as read_text_file gives it (no byte-order mark, plain newlines), so
+    saving the same words on another computer doesn't change it: what a sign-off records (signoff.py)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def outside_problem(file: Path, content_dir: Path, display: str) -> Problem | None:

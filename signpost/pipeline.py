@@ -8,14 +8,14 @@ from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (outside_problem, read_document, read_page, read_text_file,
+from .content import (fingerprint, outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
 from .model import QuizPage, Site, Tag
 from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
 from .render import render_pages, render_site
-from .signoff import fingerprint, load_ledger, release_problems, with_review
+from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
 
 

@@ -14,7 +14,7 @@ from .config import load_config
 from .content import add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
-from .yamlfile import load_yaml
+from .yamlfile import double_quoted, load_yaml
 
 # Names every build writes at the top of the site (beside the assets' own folders), never a tip's.
 SITE_NAMES = {"tips", "tags", "images", "index", "404", "sitemap", "feed", "robots"}
@@ -109,7 +109,7 @@ def yaml_text(value: str) -> str:
     data, problems = load_yaml(f"title: {value}", "title")
     if not problems and isinstance(data, dict) and data.get("title") == value:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return double_quoted(value)
 
 
 def create_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:

@@ -7,15 +7,15 @@ even a date or a comma, makes it "not yet reviewed" again, until a clinician sig
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
+from .content import read_text_file
 from .model import Review, SignOff, Site
 from .problems import Problem, errors_in, problem
-from .yamlfile import YamlMap, check_keys, load_yaml, read_date, read_text
+from .yamlfile import YamlMap, check_keys, double_quoted, load_yaml, read_date, read_text
 
 LEDGER = "sign-off.yml"
 ENTRY_KEYS = ("name", "role", "date", "sha256")
@@ -29,13 +29,6 @@ HEADER = """\
 """
 
 
-def fingerprint(text: str) -> str:
-    """SHA-256 of a file's text, with Windows and old Mac line endings made plain newlines first,
-    so saving the same words on another computer doesn't undo a sign-off."""
-    plain = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
-
-
 # ---- Reading the ledger ----
 
 def load_ledger(content: Path, known_files: set[str] | None = None) -> tuple[dict[str, SignOff], list[Problem]]:
@@ -43,8 +36,6 @@ def load_ledger(content: Path, known_files: set[str] | None = None) -> tuple[dic
 
     With `known_files` (paths like 'tips/rest.md': the tips and quizzes there are), an entry for
     any other file is a warning: it can't make any page claim a review."""
-    from .content import read_text_file  # here: content imports fingerprint from this module
-
     file, display = content / LEDGER, f"{content.name}/{LEDGER}"
     if not file.exists():
         return {}, []
@@ -207,14 +198,9 @@ def ledger_text(ledger: dict[str, SignOff]) -> str:
     blocks = [HEADER]
     for path in sorted(ledger):
         entry = ledger[path]
-        blocks.append(f"{path}:\n  name: {quoted(entry.name)}\n  role: {quoted(entry.role)}\n"
-                      f"  date: {entry.date.isoformat()}\n  sha256: {quoted(entry.sha256)}\n")
+        blocks.append(f"{path}:\n  name: {double_quoted(entry.name)}\n  role: {double_quoted(entry.role)}\n"
+                      f"  date: {entry.date.isoformat()}\n  sha256: {double_quoted(entry.sha256)}\n")
     return "\n".join(blocks)
-
-
-def quoted(text: str) -> str:
-    """Text as a YAML double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def write_ledger(file: Path, ledger: dict[str, SignOff]) -> None:

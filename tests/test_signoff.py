@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from signpost.check import check_site
+from signpost.content import fingerprint, read_text_file
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import make_environment
-from signpost.signoff import LEDGER, fingerprint, load_ledger, sign_off
+from signpost.signoff import LEDGER, load_ledger, sign_off
 from tests.sitekit import ROOT, build_site, make_content, snapshot, tip
 
 TODAY = dt.date(2026, 12, 4)
@@ -53,10 +54,14 @@ def json_ld(html):
 
 # ---- The fingerprint ----
 
-def test_the_fingerprint_is_the_sha256_of_the_text_with_plain_newlines():
-    assert fingerprint("a\nb\n") == hashlib.sha256(b"a\nb\n").hexdigest()
-    assert fingerprint("a\r\nb\r\n") == fingerprint("a\rb\r") == fingerprint("\ufeffa\nb\n") == fingerprint("a\nb\n")
-    assert fingerprint("a\nb.\n") != fingerprint("a\nb\n") != fingerprint("a\nb")
+def test_the_fingerprint_is_the_sha256_of_the_text_as_read_with_plain_newlines(tmp_path):
+    def read(data: bytes) -> str:
+        (tmp_path / "f.md").write_bytes(data)
+        return fingerprint(read_text_file(tmp_path / "f.md", "f.md")[0])
+
+    assert read(b"a\nb\n") == hashlib.sha256(b"a\nb\n").hexdigest()
+    assert read(b"a\r\nb\r\n") == read(b"a\rb\r") == read(b"\xef\xbb\xbfa\nb\n") == read(b"a\nb\n")
+    assert read(b"a\nb.\n") != read(b"a\nb\n") != read(b"a\nb")
 
 
 # ---- The command ----
