@@ -275,9 +275,9 @@ def test_the_real_site_claims_exactly_the_reviews_its_ledger_records(built_site)
 def test_tip_and_quiz_pages_list_their_sources(tmp_path):
     out = build_site(tmp_path, {"tips/warm-up.md": tip(sources='["NHS: Back pain", "<b>NICE</b> NG59"]'),
                                 "quiz/q.yml": QUIZ.replace("\nflags: [care]\n", '\nflags: [care]\nsources: ["NHS: Sciatica"]\n')})
-    assert ('<h2 id="sources-heading">Sources</h2>\n<ul>\n<li>NHS: Back pain</li>\n<li>&lt;b&gt;NICE&lt;/b&gt; NG59</li>'
+    assert ('<h2>Sources</h2>\n<ul>\n<li>NHS: Back pain</li>\n<li>&lt;b&gt;NICE&lt;/b&gt; NG59</li>'
             in read_page(out, "tips/warm-up/index.html"))
-    assert '<h2 id="sources-heading">Sources</h2>\n<ul>\n<li>NHS: Sciatica</li>' in read_page(out, "q/index.html")
+    assert '<h2>Sources</h2>\n<ul>\n<li>NHS: Sciatica</li>' in read_page(out, "q/index.html")
 
 
 def test_a_source_may_be_a_mapping_with_a_title_and_an_optional_web_address(tmp_path):
@@ -357,5 +357,23 @@ def test_preview_pages_with_the_notice_have_no_wcag_violations(page, check_axe, 
         page.goto(f"{url}/{path}")
         assert page.get_by_text("Not yet reviewed by a clinician.").is_visible()
         check_axe(page)
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.browser
+def test_the_quiz_lists_its_sources_on_the_start_page_only(page, tmp_path):
+    from tests.conftest import serve_folder
+    out = build_site(tmp_path, {"quiz/q.yml": QUIZ.replace("\nflags: [care]\n", '\nflags: [care]\nsources: ["NHS: Sciatica"]\n')})
+    server, url = serve_folder(out)
+    try:
+        page.goto(f"{url}/q/")
+        sources = page.get_by_role("heading", name="Sources")
+        assert sources.is_visible()
+        page.get_by_role("button", name="Start now").click()
+        assert page.get_by_role("heading", name="Any of these?").is_visible() and not sources.is_visible()
+        page.get_by_role("checkbox", name="Numbness").check()
+        page.get_by_role("button", name="Continue").click()
+        assert page.get_by_role("heading", name="Emergency: Call 999").is_visible() and not sources.is_visible()
     finally:
         server.shutdown()
