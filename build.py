@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Signpost's command line: build, serve, check, new, quiz, safety-report. See README.md."""
+"""Signpost's command line: build, serve, check, new, quiz, sign-off, safety-report. See README.md."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     build.add_argument("--base-url", help="the address the site is published at, e.g. https://clinic.example/guidance/")
     build.add_argument("--no-cache", action="store_true", help="render all Markdown afresh (a cold build)")
+    build.add_argument("--release", action="store_true",
+                       help="the site to publish: refuse clinical text that no clinician signed off as it is")
     serve = commands.add_parser("serve", help="preview with live reload on http://127.0.0.1:8000")
     serve.add_argument("--port", type=port_number, default=8000)
     serve.add_argument("--content", type=Path, default=ROOT / "content")
@@ -50,6 +52,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     report.add_argument("--out", type=Path, default=Path("safety-report.html"), help="default: safety-report.html")
     report.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
     commands.add_parser("quiz", help="try answers on a quiz: build.py quiz FILE --answers 'q=a,…'", add_help=False)
+    sign_off = commands.add_parser("sign-off", help='record that a clinician approved a tip or quiz as it is now: '
+                                   'build.py sign-off FILE --by "Name, role"')
+    sign_off.add_argument("file", type=Path, help="the tip or quiz, e.g. content/tips/rest.md")
+    sign_off.add_argument("--by", required=True, help='who approved it, and their role: "Sam Lee, physiotherapist"')
+    sign_off.add_argument("--content", type=Path, default=ROOT / "content")
+    sign_off.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
     args, rest = parser.parse_known_args(argv)
     if args.command != "quiz" and rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
@@ -74,7 +82,7 @@ def run_build(args) -> int:
         memo = SavedPages.load(ROOT / ".cache", cache_name(args.content, args.out), args.out)
     try:
         report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, cache=cache,
-                       workers=os.cpu_count() or 1, memo=memo)
+                       workers=os.cpu_count() or 1, memo=memo, release=args.release)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr)
@@ -128,6 +136,19 @@ def run_safety_report(args) -> int:
     return 0
 
 
+def run_sign_off(args) -> int:
+    from signpost.pipeline import Project
+    from signpost.signoff import sign_off
+
+    message, problems = sign_off(Project.at(ROOT, args.content), args.file, args.by, args.today)
+    for item in problems:
+        print(item, file=sys.stderr)
+    if problems:
+        return 1
+    print(message)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["build", *argv]
@@ -143,6 +164,8 @@ def main(argv: list[str]) -> int:
         return run_new(args)
     if args.command == "safety-report":
         return run_safety_report(args)
+    if args.command == "sign-off":
+        return run_sign_off(args)
     if args.command == "quiz":
         from signpost.quiz.cli import main as quiz_main
         return quiz_main(argv[1:])

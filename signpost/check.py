@@ -3,9 +3,11 @@
 The build's own checks come from loading the site twice: as published (so a link to a
 draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
 those, from the loaded Site: links to headings that don't exist, tips and quizzes whose
-review is past or near, tips harder to read than the site's target, and published tips
-still holding the example text `build.py new` wrote. Drafts and the quiz proofs are
-reported as information. Nothing here reads a file the loader hasn't already read.
+review is past or near, tips and quizzes no clinician has signed off as they are (signoff.py),
+published tips that cite only the clinic's own advice, tips harder to read than the site's
+target, and published tips still holding the example text `build.py new` wrote. Drafts and
+the quiz proofs are reported as information. Nothing here reads a file the loader hasn't
+already read.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
 from .scaffold import placeholder_texts
+from .signoff import review_problems, sign_off_hint
 from .weight import PAGE_BUDGET, format_weights, page_weights
 
 SOON_DAYS = 30        # a review due within this many days is a warning
@@ -67,10 +70,14 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     if site:
         found |= set(check_anchors(site))
         found |= set(check_reviews(site, today))
+        reviews = review_problems(site)
+        found |= {p for p in reviews if p.severity != "info"}
+        found |= set(check_sources(site.tips, site.config.name))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_placeholders(site.tips))
         found |= set(check_quiz_clinics(site))
-        info = describe_drafts(site) + describe_proofs(site) + describe_red_flags(site)
+        info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
+                + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
     if published and weights:
         weight_problems, weighed = check_weights(published, project)
         found |= set(weight_problems)
@@ -159,7 +166,7 @@ def check_reviews(site: Site, today: dt.date) -> list[Problem]:
     for kind, path, line, due in dated:
         days = (due - today).days
         hint = ("When a clinician has reviewed it, change 'reviewed' to that date "
-                f"(and 'next_review', if the {kind} has one).")
+                f"(and 'next_review', if the {kind} has one), then record their sign-off with 'build.py sign-off'.")
         if days < 0:
             found.append(problem(path, line, f"This {kind} was due for review on {due} ({days_phrase(days)})", hint))
         elif days <= SOON_DAYS:
@@ -184,6 +191,18 @@ def days_phrase(days: int) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+# ---- Sources ----
+
+def check_sources(tips, clinic: str) -> list[Problem]:
+    """A published tip whose every source is the clinic's own advice gives readers nothing to check it against."""
+    return [problem(tip.source, tip.document.meta.line_of("sources"),
+                    f"Every source of this tip is {clinic}'s own advice",
+                    "Add the NHS or NICE guidance it rests on under 'sources:', e.g. \"NHS: Back pain\" or "
+                    "\"NICE guideline NG59: Low back pain and sciatica in over 16s\".", severity="warning")
+            for tip in tips if not tip.draft and tip.sources
+            and all(clinic.casefold() in source.casefold() for source in tip.sources)]
 
 
 # ---- Readability ----
@@ -239,6 +258,14 @@ def describe_drafts(site: Site) -> list[Problem]:
                     "This is a draft: the preview shows it, the published site doesn't",
                     "Remove the line 'draft: true' to publish it.", severity="info")
             for item in (*site.tips, *site.pages) if item.draft]
+
+
+def describe_reviewed_by(tips) -> list[Problem]:
+    """'reviewed_by' in a tip names nobody on the site any more: say so, and what does."""
+    return [problem(tip.source, tip.document.meta.line_of("reviewed_by"),
+                    "'reviewed_by' is not shown on the site: only a clinician's sign-off names a reviewer",
+                    f"Delete the line. {sign_off_hint(tip.source)}", severity="info")
+            for tip in tips if tip.reviewed_by]
 
 
 def describe_proofs(site: Site) -> list[Problem]:

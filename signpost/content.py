@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import html as htmllib
 import os
 import posixpath
@@ -31,7 +32,7 @@ from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, rea
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
-            "reviewed_by"}
+            "reviewed_by", "clinical"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
 MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratically on some long texts
 MAX_BRACKETS = 2_000
@@ -46,6 +47,7 @@ class Document:
     meta: YamlMap
     body: str
     body_line: int     # the file line on which the body starts
+    fingerprint: str = ""  # of the whole file's text, to compare with its sign-off (signoff.py)
 
     @property
     def slug(self) -> str:
@@ -70,6 +72,12 @@ def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]
         return None, [problem(display, line, "This file is not saved as UTF-8 text",
                               "Save it again as 'UTF-8' in your editor.")]
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of a file's text as read_text_file gives it (no byte-order mark, plain newlines), so
+    saving the same words on another computer doesn't change it: what a sign-off records (signoff.py)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def outside_problem(file: Path, content_dir: Path, display: str) -> Problem | None:
@@ -128,7 +136,7 @@ def read_document(file: Path, content_dir: Path) -> tuple[Document | None, list[
         problems = [problem(display, 2, "The front matter must be 'key: value' lines")]
     if problems:
         return None, problems
-    return Document(rel, display, meta, "\n".join(lines[closing + 1:]), closing + 2), []
+    return Document(rel, display, meta, "\n".join(lines[closing + 1:]), closing + 2, fingerprint(text)), []
 
 
 def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words: int):
@@ -156,7 +164,8 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
         words=words, source=path, draft=read_bool(meta, "draft", path, problems),
         sources=read_text_list(meta, "sources", path, problems),
         order=read_int(meta, "order", path, problems, default=100),
-        reviewed_by=read_text(meta, "reviewed_by", path, problems), document=doc,
+        reviewed_by=read_text(meta, "reviewed_by", path, problems),
+        clinical=read_bool(meta, "clinical", path, problems), document=doc,
     )
     return (None if problems else tip), problems
 

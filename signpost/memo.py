@@ -26,8 +26,9 @@ from .write import LinkableBytes
 # What a tip's own page shows of it, besides its body and headings (hashed separately: repr() of
 # a long string or of dataclasses is slow).
 TIP_PAGE_FIELDS = tuple(f.name for f in fields(Tip) if f.compare and f.name not in ("body_html", "headings"))
-# What every other page may show of a tip: its card, never its body or exact word count.
-TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name != "words")
+# What every other page may show of a tip: its card, never its body, exact word count or review (which
+# holds the text's fingerprint: left in, any edit or sign-off would re-render every page).
+TIP_CARD_FIELDS = tuple(name for name in TIP_PAGE_FIELDS if name not in ("words", "review"))
 
 
 def site_fingerprint(site: Site, templates_dir, asset_names: dict, preview: bool) -> str:

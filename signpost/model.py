@@ -28,6 +28,39 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """One entry of the sign-off ledger (content/sign-off.yml): who approved which text, and when."""
+
+    name: str
+    role: str
+    date: dt.date
+    sha256: str                # the fingerprint of the exact text approved (signoff.fingerprint)
+
+    @property
+    def by(self) -> str:
+        return f"{self.name}, {self.role}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Whether a tip's or quiz's text as it is now is the text a clinician signed off."""
+
+    clinical: bool = False            # a quiz, or a tip marked 'clinical: true': a release build needs a sign-off
+    fingerprint: str = ""             # of the file's text as it is now
+    sign_off: SignOff | None = None   # the ledger's entry for the file, if any
+
+    @property
+    def signed(self) -> bool:
+        """The current text is exactly the text signed off: the only case a page may claim a review."""
+        return self.sign_off is not None and self.sign_off.sha256 == self.fingerprint
+
+    @property
+    def changed(self) -> bool:
+        """Signed off once, but the text has changed since."""
+        return self.sign_off is not None and not self.signed
+
+
+@dataclass(frozen=True)
 class Heading:
     level: int
     id: str
@@ -52,12 +85,19 @@ class Tip:
     draft: bool = False
     sources: tuple[str, ...] = ()
     order: int = 100           # lower comes first on the home page; then by title
-    reviewed_by: str = ""
+    reviewed_by: str = ""      # accepted for old files, never shown: only a sign-off names a reviewer
+    clinical: bool = False     # clinical advice: a release build refuses it without a current sign-off
+    review: Review = Review()  # from the sign-off ledger, added once every file is read
     document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 200))
+
+    @property
+    def updated(self) -> dt.date:
+        """When the text was last brought up to date, as the editor recorded it: 'reviewed', else 'date'."""
+        return max(self.date, self.reviewed)
 
     @property
     def url(self) -> str:
@@ -104,6 +144,7 @@ class QuizPage:
     data: dict                 # what quiz.js reads, embedded in the page as JSON
     proof: str                 # one-line summary of what the build proved
     scenarios: tuple = ()      # signpost.quiz.scenarios.ScenarioRun: every clinical scenario, passed
+    review: Review = Review(clinical=True)  # every quiz is clinical; from the sign-off ledger
 
     @property
     def url(self) -> str:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (outside_problem, read_document, read_page, read_text_file,
+from .content import (fingerprint, outside_problem, read_document, read_page, read_text_file,
                       read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
 from .model import QuizPage, Site, Tag
 from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
 from .render import render_pages, render_site
+from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
 
 
@@ -48,15 +49,17 @@ class BuildReport:
 
 
 def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False,
-          cache: BodyCache | None = None, workers: int = 1, memo: SavedPages | None = None) -> BuildReport:
+          cache: BodyCache | None = None, workers: int = 1, memo: SavedPages | None = None,
+          release: bool = False) -> BuildReport:
     """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched.
 
     A preview build includes drafts and lets the page talk to the live-reload server.
     `cache` keeps rendered Markdown between builds; `workers` processes render it when cold;
     `memo` lets pages that cannot have changed be taken from the last build in `out`.
+    A release build also refuses clinical text without a current sign-off (signoff.py).
     """
     started = time.perf_counter()
-    site, problems = load_valid_site(project, base_url, preview, cache, workers)
+    site, problems = load_valid_site(project, base_url, preview, cache, workers, release)
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
                          spare=memo is not None)
@@ -72,9 +75,12 @@ def build_files(project: Project, base_url: str | None = None, preview: bool = F
     return render_site(site, project.templates, preview=preview, memo=memo), site, problems
 
 
-def load_valid_site(project: Project, base_url, preview: bool, cache, workers: int):
-    """load_site, raising BuildFailed with every problem when there is any error."""
+def load_valid_site(project: Project, base_url, preview: bool, cache, workers: int, release: bool = False):
+    """load_site, raising BuildFailed with every problem when there is any error (for a release,
+    also clinical text that no clinician signed off as it is)."""
     site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
+    if site and release:
+        problems = problems + release_problems(site)
     if errors_in(problems):
         raise BuildFailed(problems)
     return site, problems
@@ -99,6 +105,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     if config is None:
         return None, problems
     quiz_files = quiz_files_in(content)
+    ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
+    problems += ledger_problems
     link_targets = find_link_targets(docs, files, quiz_files, content, drafts)
     made = cache.made if cache else None
     images, image_problems = read_images(content)
@@ -110,13 +118,13 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         problems += body_problems
         if doc.path.startswith("tips/"):
             item, more = remembered(made, ("tip", doc.path), read_tip, doc, config, body_html, headings, words)
-            tips.append(item)
+            tips.append(item and with_review(item, ledger, doc.path, doc.fingerprint, item.clinical))
         else:
             item, more = read_page(doc, body_html, headings)
             pages.append(item)
         problems += more
     tip_slugs = {tip.slug for tip in tips if tip}
-    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made)
+    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made, ledger)
     problems += quiz_problems
     if made is not None:  # forget what files that went were made into
         for gone in made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}:
@@ -129,6 +137,11 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     site = Site(config, tuple(tips), tuple(sorted(pages, key=lambda p: p.slug)), collect_tags(tips),
                 tuple(quizzes), read_assets(project.assets), images)
     return site, problems
+
+
+def signable_files(tip_files, quiz_files) -> set[str]:
+    """Every tip and quiz, by its path in the content folder ('tips/rest.md'): what a sign-off can be for."""
+    return {f"tips/{file.name}" for file in tip_files} | {f"quiz/{file.name}" for file in quiz_files}
 
 
 def remembered(made: dict | None, name, make, *args):
@@ -261,10 +274,11 @@ def quiz_files_in(content: Path) -> list[Path]:
     return sorted(f for f in (content / "quiz").glob("*.yml") if not f.name.endswith(SCENARIOS_SUFFIX))
 
 
-def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = None):
+def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = None, ledger: dict | None = None):
     """Load, validate and prove every quiz and run its scenarios: ([QuizPage], problems).
 
-    A quiz that fails a proof or a scenario does not build.
+    A quiz that fails a proof or a scenario does not build. Each carries its review: whether
+    `ledger` holds a sign-off of its text as it is.
     """
     quizzes, problems = [], []
     for file in files:
@@ -280,7 +294,8 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = 
                                 frozenset(tip_slugs), scenarios)
         problems += more
         if quiz:
-            quizzes.append(quiz)
+            rel = file.relative_to(content).as_posix()
+            quizzes.append(with_review(quiz, ledger or {}, rel, fingerprint(text), clinical=True))
     problems += orphan_scenarios(content, files)
     return quizzes, problems
 

@@ -18,7 +18,7 @@ from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 
 from .memo import RenderMemo, page_key, site_fingerprint
-from .model import Site, Tip
+from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, problem
 
@@ -121,13 +121,19 @@ def web_page(config, page_url: str, name: str, description: str, kind: str = "We
 
 
 def tip_page(config, tip: Tip) -> dict:
-    """A tip is a MedicalWebPage with the review dates an NHS-style page shows."""
-    data = {**web_page(config, tip.url, tip.title, tip.summary, "MedicalWebPage"),
-            "datePublished": tip.date.isoformat(), "lastReviewed": tip.reviewed.isoformat(),
-            "keywords": ", ".join(tip.tags)}
-    if tip.reviewed_by:
-        data["reviewedBy"] = {"@type": "Person", "name": tip.reviewed_by}
-    return data
+    """A tip is a MedicalWebPage: published and updated dates, and a review only if a clinician signed it off."""
+    return {**web_page(config, tip.url, tip.title, tip.summary, "MedicalWebPage"),
+            "datePublished": tip.date.isoformat(), "dateModified": tip.updated.isoformat(),
+            "keywords": ", ".join(tip.tags), **review_claim(tip.review)}
+
+
+def review_claim(review: Review) -> dict:
+    """schema.org's lastReviewed and reviewedBy, only while the text is the one a clinician signed off."""
+    if not review.signed:
+        return {}
+    done = review.sign_off
+    return {"lastReviewed": done.date.isoformat(),
+            "reviewedBy": {"@type": "Person", "name": done.name, "jobTitle": done.role}}
 
 
 def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
@@ -139,7 +145,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
     yield "tips/index.html", "tips.html", {"page_url": "tips/"}, "content/tips/", ()
     related = related if related is not None else related_tips(site.tips)
     for tip in site.tips:
-        context = {"tip": tip, "related": related[tip.slug], "page_url": tip.url,
+        context = {"tip": tip, "related": related[tip.slug], "page_url": tip.url, "review": tip.review,
                    "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in context["related"]])
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/", ()
@@ -150,8 +156,9 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
         yield f"{page.url}index.html", "page.html", context, page.source, ()
     tips_by_slug = {tip.slug: tip for tip in site.tips}
     for quiz in site.quizzes:
+        page = web_page(config, quiz.url, quiz.model.title, quiz.model.summary or quiz.model.title)
         context = {"quiz": quiz.model, "quiz_data": quiz.data, "tips": tips_by_slug, "page_url": quiz.url,
-                   "json_ld": web_page(config, quiz.url, quiz.model.title, quiz.model.summary or quiz.model.title)}
+                   "review": quiz.review, "json_ld": {**page, **review_claim(quiz.review)}}
         yield f"{quiz.url}index.html", "quiz.html", context, quiz.source, None
     yield "404.html", "404.html", {"page_url": "404.html"}, "templates/404.html", ()
     yield "sitemap.xml", "sitemap.xml", {"urls": sitemap_entries(site)}, "templates/sitemap.xml", ()

@@ -14,7 +14,7 @@ from .config import load_config
 from .content import add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
-from .yamlfile import load_yaml
+from .yamlfile import double_quoted, load_yaml
 
 # Names every build writes at the top of the site (beside the assets' own folders), never a tip's.
 SITE_NAMES = {"tips", "tags", "images", "index", "404", "sitemap", "feed", "robots"}
@@ -90,6 +90,7 @@ date: {today}
 reviewed: {today}
 next_review: {add_months(today, review_months)}
 draft: true
+clinical: false
 sources:
   - Life Effect physiotherapists
 ---
@@ -108,7 +109,7 @@ def yaml_text(value: str) -> str:
     data, problems = load_yaml(f"title: {value}", "title")
     if not problems and isinstance(data, dict) and data.get("title") == value:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return double_quoted(value)
 
 
 def create_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | None, list[Problem]]:
@@ -135,4 +136,7 @@ Next steps:
   1. Open it and write the tip: change the summary, the tags and each section.
   2. Preview it with `make serve`: drafts show there, marked "Draft".
   3. Run `python build.py check` and fix anything it finds.
-  4. When a clinician has reviewed it, delete the line 'draft: true' to publish it."""
+  4. When it is ready, delete the line 'draft: true' to publish it. If it gives clinical advice
+     (symptoms, when to get help), change 'clinical: false' to 'clinical: true' first.
+  5. Last, once a clinician has read it as it is, record their sign-off:
+     python build.py sign-off {new.display} --by \"Name, role\""""

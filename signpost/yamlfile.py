@@ -190,6 +190,11 @@ def _load_yaml_carefully(text: str, path, first_line: int):
 _YES_NO = {"yes", "no", "on", "off", "y", "n"}
 
 
+def double_quoted(text: str) -> str:
+    """Printable text as a YAML double-quoted string, which reads back as exactly that text."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def suggest(word: str, choices) -> str:
     """'Did you mean …?' for a near miss, or ''."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)

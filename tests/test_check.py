@@ -45,6 +45,11 @@ def lines(report) -> list[str]:
     return format_report(report).split("\n")
 
 
+def without_reviews(found: list[str]) -> list[str]:
+    """Lines other than 'not yet reviewed' ones (every unsigned tip and quiz has one; test_signoff.py pins them)."""
+    return [line for line in found if " is not yet reviewed: " not in line]
+
+
 # ---- The corpus of broken inputs: each case's exact output ----
 
 @pytest.mark.parametrize("case", sorted(p.name for p in BROKEN.iterdir() if p.is_dir()))
@@ -62,16 +67,23 @@ def test_each_broken_input_gives_exactly_its_expected_message(tmp_path, case):
 
 # ---- The real site ----
 
-def test_the_real_content_passes_with_no_errors_or_warnings():
+def test_the_real_content_has_no_errors_and_warns_only_that_no_clinician_has_signed_it_off():
     report = check_site(Project.at(ROOT), TODAY)
-    assert [str(p) for p in report.problems] == []
-    assert report.summary() == "Checked 9 tips, 1 page, 1 quiz: 0 errors, 0 warnings."
-    proof, scenarios = report.info[:2]
+    assert [(p.path, p.line, p.message) for p in report.problems] == [
+        ("content/quiz/should-i-see-someone.yml", None, "This quiz is not yet reviewed: no clinician has signed it "
+         "off, so a release build will refuse it."),
+        ("content/tips/when-to-get-help.md", 8, "This clinical tip is not yet reviewed: no clinician has signed it "
+         "off, so a release build will refuse it.")]
+    assert report.summary() == "Checked 9 tips, 1 page, 1 quiz: 0 errors, 2 warnings."
+    unsigned = [p for p in report.info if "not yet reviewed" in p.message]
+    assert sorted(p.path for p in unsigned) == [f"content/tips/{name}.md" for name in (
+        "cool-down", "mix-it-up", "rest", "running-form", "running-with-back-pain", "shoes", "stretching", "warm-up")]
+    proof, scenarios = [p for p in report.info if p not in unsigned][:2]
     assert proof.path == "content/quiz/should-i-see-someone.yml" and proof.message.startswith("Proved ")
     assert str(scenarios) == ("content/quiz/should-i-see-someone.scenarios.yml: info: All 54 clinical scenarios get "
                               "the outcome they expect.")
-    sources = [p for p in report.info[2:] if p.message.startswith("Red flag ")]
-    assert len(sources) == len(report.info) - 2 == 19
+    sources = [p for p in report.info if p.message.startswith("Red flag ")]
+    assert len(sources) == len(report.info) - len(unsigned) - 2 == 19
     line = (ROOT / "content/quiz/should-i-see-someone.yml").read_text().splitlines().index("      - id: sudden-severe") + 1
     assert str(sources[6]) == (f'content/quiz/should-i-see-someone.yml:{line}: info: Red flag \'sudden-severe\' '
                                '(emergency): NHS.UK: Abdominal aortic aneurysm, "Call 999 or go to A&E".')
@@ -88,7 +100,7 @@ def test_links_to_headings_that_exist_pass(tmp_path):
         "pages/about.md": "---\ntitle: About\n---\n## Us\n\nHello.\n",
         **quiz_files(),
     })
-    assert [str(p) for p in report.problems] == []
+    assert without_reviews([str(p) for p in report.problems]) == []
 
 
 def test_a_link_to_a_missing_heading_names_the_nearest_or_lists_them(tmp_path):
@@ -97,7 +109,7 @@ def test_a_link_to_a_missing_heading_names_the_nearest_or_lists_them(tmp_path):
                                                  "[c](../pages/about.md#x)\n"),
         "pages/about.md": "---\ntitle: About\n---\nNo headings.\n",
     })
-    assert lines(report) == [
+    assert without_reviews(lines(report)) == [
         "content/tips/shoes.md:10: The link 'warm-up.md#on' points at a heading that doesn't exist. "
         "Hint: Did you mean 'warm-up.md#one'?",
         "content/tips/shoes.md:10: The link 'warm-up.md#zzz' points at a heading that doesn't exist. "
@@ -113,7 +125,7 @@ def test_drafts_are_checked_and_links_to_them_still_reported(tmp_path):
         "tips/next.md": tip(title="Next", draft="true", body="## A\n\n[x](#b)\n"),
         "tips/warm-up.md": tip(body="[next](next.md)\n"),
     })
-    assert lines(report) == [
+    assert without_reviews(lines(report)) == [
         "content/tips/next.md:11: The link '#b' points at a heading that doesn't exist. Hint: Headings in 'Next': #a.",
         "content/tips/warm-up.md:8: The link 'next.md' points at a draft, which won't be published. "
         "Hint: Remove the link, or publish the draft first.",
@@ -147,16 +159,36 @@ def test_a_review_date_from_the_site_period_points_at_reviewed(tmp_path):
     report = check(tmp_path, {}, today=dt.date(2027, 2, 1))  # reviewed 2026-01-10 + 12 months
     assert [str(p) for p in report.problems] == [
         "content/tips/warm-up.md:6: This tip was due for review on 2027-01-10 (22 days ago). Hint: When a clinician "
-        "has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one)."]
+        "has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one), then record "
+        "their sign-off with 'build.py sign-off'."]
 
 
 def test_a_quiz_review_date_is_checked_too(tmp_path):
     report = check(tmp_path, {**quiz_files()}, today=dt.date(2027, 10, 20))  # quiz: next_review 2027-11-01
-    assert [str(p) for p in report.problems] == [
+    assert without_reviews([str(p) for p in report.problems]) == [
         "content/quiz/q.yml: warning: This quiz is due for review on 2027-11-01 (in 12 days). Hint: When a "
-        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the quiz has one).",
+        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the quiz has one), "
+        "then record their sign-off with 'build.py sign-off'.",
         "content/tips/warm-up.md:6: This tip was due for review on 2027-01-10 (283 days ago). Hint: When a "
-        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one)."]
+        "clinician has reviewed it, change 'reviewed' to that date (and 'next_review', if the tip has one), "
+        "then record their sign-off with 'build.py sign-off'."]
+
+
+# ---- Sources ----
+
+@pytest.mark.parametrize("sources, draft, warned", [
+    ('["Test Clinic leaflet"]', "false", True),
+    ('["test clinic, Back care class", "TEST CLINIC physios"]', "false", True),
+    ('["Test Clinic leaflet", "NHS: Back pain"]', "false", False),
+    ('["Test Clinic leaflet"]', "true", False),   # a draft: work in progress, as with example text
+    ("[]", "false", False),
+])
+def test_a_tip_citing_only_the_clinic_is_a_warning(tmp_path, sources, draft, warned):
+    report = check(tmp_path, {"tips/warm-up.md": tip(sources=sources, draft=draft)})
+    expected = ["content/tips/warm-up.md:7: warning: Every source of this tip is Test Clinic's own advice. Hint: Add "
+                "the NHS or NICE guidance it rests on under 'sources:', e.g. \"NHS: Back pain\" or \"NICE guideline "
+                "NG59: Low back pain and sciatica in over 16s\"."]
+    assert [str(p) for p in report.problems] == (expected if warned else [])
 
 
 # ---- Reading level ----
@@ -229,27 +261,30 @@ def test_json_output_groups_errors_warnings_and_info(tmp_path):
                              "dates and reading level are checked once the errors above are fixed."}]
     fixed = check(tmp_path, {"tips/warm-up.md": tip(next_review="2026-12-01"), **quiz_files()})
     data = json.loads(format_report(fixed, "json"))
-    assert [w["message"] for w in data["warnings"]] == ["This tip is due for review on 2026-12-01 (in 2 days)."]
-    assert [i["message"][:9] for i in data["info"]] == ["Proved 9 ", "All 5 cli", "Red flag ", "Red flag "]
+    assert [w["message"] for w in data["warnings"]] == [
+        "This quiz is not yet reviewed: no clinician has signed it off, so a release build will refuse it.",
+        "This tip is due for review on 2026-12-01 (in 2 days)."]
+    assert [i["message"][:9] for i in data["info"]] == ["This tip ", "Proved 9 ", "All 5 cli", "Red flag ", "Red flag "]
 
 
 def test_the_quiz_proofs_scenarios_and_sources_are_info_lines(tmp_path):
     report = check(tmp_path, quiz_files("should-i-see-someone"))
-    assert [str(p) for p in report.info] == [
+    assert [str(p) for p in report.info][1:] == [
         "content/quiz/should-i-see-someone.yml: info: Proved 9 answer combinations (5 distinct cases, "
-        + report.info[0].message.split("cases, ")[1],
+        + report.info[1].message.split("cases, ")[1],
         "content/quiz/should-i-see-someone.scenarios.yml: info: All 5 clinical scenarios get the outcome they expect.",
         "content/quiz/should-i-see-someone.yml:15: info: Red flag 'numb' (emergency): NHS.UK: Back pain, \"Call 999\".",
         "content/quiz/should-i-see-someone.yml:16: info: Red flag 'fever' (urgent): NHS.UK: Back pain, "
         "\"Urgent GP or 111\"."]
-    assert report.summary() == "Checked 1 tip, 0 pages, 1 quiz: 0 errors, 0 warnings."
+    assert report.info[0].message.startswith("This tip is not yet reviewed")
+    assert report.summary() == "Checked 1 tip, 0 pages, 1 quiz: 0 errors, 1 warning."  # the quiz: not signed off
 
 
 def test_scenario_coverage_and_red_flags_without_a_source_are_warnings(tmp_path):
     partial = "scenarios:\n  - {patient: Numb, answers: {red: numb}, expect: emergency}\n"
     report = check(tmp_path, {"quiz/q.yml": QUIZ.replace(", source: {page: nhs, list: Call 999}", ""),
                               "quiz/q.scenarios.yml": partial})
-    assert [str(p) for p in report.warnings] == [
+    assert without_reviews([str(p) for p in report.warnings]) == [
         "content/quiz/q.scenarios.yml: warning: No scenario answers 'fever' to 'red' (Fever). "
         "Hint: Add a patient who gives this answer.",
         "content/quiz/q.scenarios.yml: warning: No scenario answers 'not-sure' to 'red' (Not sure). "
@@ -262,8 +297,8 @@ def test_scenario_coverage_and_red_flags_without_a_source_are_warnings(tmp_path)
         "Hint: Add a patient who should get this result.",
         "content/quiz/q.yml:15: warning: Red flag 'numb' in question 'red' does not say which guidance it comes "
         "from. Hint: Add 'source: {page: source-id, list: \"which list on that page\"}'."]
-    assert check(tmp_path / "none", quiz_files(scenarios=None)).warnings[0].message == \
-        "This quiz has no clinical scenarios."
+    assert without_reviews([p.message for p in check(tmp_path / "none", quiz_files(scenarios=None)).warnings]) == [
+        "This quiz has no clinical scenarios."]
 
 
 def test_the_command_line_exits_1_on_errors_and_prints_json(tmp_path):

@@ -1,6 +1,7 @@
 """Reused pages (signpost/memo.py): a warm build or a preview save renders only what changed,
 and the result is always byte-for-byte what a cold build gives."""
 import dataclasses
+import datetime as dt
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from signpost.pipeline import Project, build, collect_tags, load_site
 from signpost.problems import BuildFailed
 from signpost.render import render_site
 from signpost.serve import Preview, rebuild
+from signpost.signoff import sign_off
 from tests.sitekit import ROOT, snapshot, tip
 
 
@@ -38,6 +40,13 @@ def replace_in(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def sign_shoes(content, templates):
+    """A clinician signs off the shoes tip (only ever in a copy of the content)."""
+    _, problems = sign_off(Project(content, templates, ROOT / "assets"), content / "tips/shoes.md",
+                           "Sam Lee, physiotherapist", dt.date(2026, 12, 4))
+    assert problems == []
+
+
 # Each edit is applied on top of the ones before, to a copy of the clinic's real site.
 EDITS = {
     "a body": lambda c, t: (c / "tips/shoes.md").write_text((c / "tips/shoes.md").read_text() + "\nOne more line.\n"),
@@ -47,6 +56,9 @@ EDITS = {
                                        "title: Choose good trainers"),
     "a tag": lambda c, t: replace_in(c / "tips/rest.md", "tags: [", "tags: [footwear, "),
     "a review date": lambda c, t: replace_in(c / "tips/shoes.md", "reviewed: 2026-11-29", "reviewed: 2026-11-30"),
+    "a sign-off": lambda c, t: sign_shoes(c, t),
+    "a signed tip changed": lambda c, t: replace_in(c / "tips/shoes.md", "title: Choose good trainers",
+                                                    "title: Choose good running shoes"),
     "a template": lambda c, t: replace_in(t / "macros.html", "min read", "minutes to read"),
     "the quiz": lambda c, t: replace_in(c / "quiz/should-i-see-someone.yml",
                                         "title: Should I see someone about my back pain?",
@@ -98,6 +110,20 @@ def test_a_warm_build_reuses_the_pages_that_cannot_have_changed(tmp_path):
     # Reused pages are hard links to the last build's files; the quiz page is always rendered.
     new = {path for path in after if after[path] != before.get(path)}
     assert new == {"tips/shoes/index.html", "should-i-see-someone/index.html"}, new
+
+
+def test_a_sign_off_renders_again_only_the_tips_own_page(tmp_path):
+    project = small_project(tmp_path)
+    out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
+    for _ in range(2):  # the second build links its pages to the first's
+        build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    before = inodes(out)
+    sign_shoes(project.content, project.templates)
+    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    after = inodes(out)
+    assert {path for path in after if after[path] != before.get(path)} == {
+        "tips/shoes/index.html", "should-i-see-someone/index.html"}
+    assert "Reviewed by Sam Lee, physiotherapist" in (out / "tips/shoes/index.html").read_text(encoding="utf-8")
 
 
 def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):

@@ -25,8 +25,10 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     assert "<h1>Warm up</h1>" in html and '<p class="lead">Get ready to run.</p>' in html
     assert "1 minute read" in html
     assert '<nav class="toc" aria-labelledby="toc-heading">' in html and '<a href="#run">Run</a>' in html
-    assert 'Page last reviewed: <time datetime="2026-01-10">10 January 2026</time>' in html
-    assert 'Next review due: <time datetime="2027-01-10">10 January 2027</time>' in html
+    # Not signed off (test_signoff.py signs), so no review is claimed, whatever 'reviewed_by' says
+    assert 'Last updated: <time datetime="2026-01-10">10 January 2026</time>' in html
+    assert "reviewed" not in html.lower() and "Sam Lee" not in html and "Next review due" not in html
+    assert '<h2>Sources</h2>' not in html  # the tip lists none
     assert '<a href="/tags/warm-up/">warm-up</a>' in html
     related = html.split('id="related-heading"')[1]
     assert "/tips/shoes/" in related and "/tips/rest/" not in related  # shares no tag
@@ -48,8 +50,8 @@ def test_structured_data_and_social_metadata(tmp_path):
     out = build_site(tmp_path, {"tips/warm-up.md": tip(reviewed_by="Sam Lee")})
     html = read(out, "tips/warm-up/index.html")
     data = json_ld(html)
-    assert data["@type"] == "MedicalWebPage" and data["lastReviewed"] == "2026-01-10"
-    assert data["reviewedBy"] == {"@type": "Person", "name": "Sam Lee"}
+    assert data["@type"] == "MedicalWebPage" and data["dateModified"] == "2026-01-10"
+    assert "lastReviewed" not in data and "reviewedBy" not in data  # only a sign-off claims a review
     assert data["publisher"]["@type"] == "MedicalClinic" and data["publisher"]["name"] == "Test Clinic"
     assert '<meta property="og:title" content="Warm up">' in html
     assert '<meta property="og:url" content="https://clinic.example/tips/warm-up/">' in html

@@ -76,7 +76,7 @@ CORPUS = {
                           ["content/tips/warm-up.md:2: This YAML contains an invisible character (U+001B) that "
                            "isn't allowed. Hint: Delete it: retype the line, or paste it again as plain text."]),
     "slug key with ../": ({"tips/warm-up.md": tip(slug="../../etc/passwd")},
-                          ["content/tips/warm-up.md:7: Unknown key 'slug'. Hint: Allowed keys: date, draft, "
+                          ["content/tips/warm-up.md:7: Unknown key 'slug'. Hint: Allowed keys: clinical, date, draft, "
                            "next_review, order, reviewed, reviewed_by, sources, summary, tags, title."]),
     "file name with ..": ({"tips/..md": tip(), "tips/a..b.md": tip(), "quiz/...yml": QUIZ},
                           [bad_name("quiz/...yml", "..", "my-tip"), bad_name("tips/..md", ".", "my-tip"),

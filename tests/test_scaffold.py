@@ -36,7 +36,7 @@ def test_a_new_tip_has_complete_front_matter_and_three_sections(tmp_path):
     text = new.path.read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Walk before you run\nsummary: Say in one short sentence how this tip helps.\n"
                            "tags: [running]\ndate: 2026-11-29\nreviewed: 2026-11-29\nnext_review: 2027-11-29\n"
-                           "draft: true\nsources:\n  - Life Effect physiotherapists\n---\n")
+                           "draft: true\nclinical: false\nsources:\n  - Life Effect physiotherapists\n---\n")
     assert [line for line in text.split("\n") if line.startswith("#")] == [
         "## Why it matters", "## What to do", "## When to get help"]
 
@@ -50,9 +50,12 @@ def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
     assert (tmp_path / "preview" / "tips" / "walk-before-you-run" / "index.html").is_file()
     report = check_site(project, TODAY)
     assert report.problems == ()
-    assert [str(p) for p in report.info] == [
+    assert [str(p) for p in report.info if p.path.endswith("walk-before-you-run.md")] == [
         "content/tips/walk-before-you-run.md:8: info: This is a draft: the preview shows it, the published site "
-        "doesn't. Hint: Remove the line 'draft: true' to publish it."]
+        "doesn't. Hint: Remove the line 'draft: true' to publish it.",
+        "content/tips/walk-before-you-run.md: info: This tip is not yet reviewed: no clinician has signed it off, "
+        "so its page makes no review claim. Hint: When a clinician has approved the text as it is now, run: "
+        'python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
 
 
 def test_publishing_the_example_text_is_an_error(tmp_path):
@@ -65,7 +68,7 @@ def test_publishing_the_example_text_is_an_error(tmp_path):
         "Hint: Replace every example sentence with your own words before publishing."]
     text = text.replace("draft: true\n", "").replace("Say in one short sentence how this tip helps.", "Walk first.")
     new.path.write_text(text, encoding="utf-8")
-    assert [p.line for p in check_site(project, TODAY).problems] == [14]
+    assert [p.line for p in check_site(project, TODAY).problems] == [15]
 
 
 def test_next_review_follows_the_site_period(tmp_path):
@@ -110,6 +113,7 @@ def test_the_command_line_creates_once_then_refuses(tmp_path):
     first = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Created content/tips/walk-before-you-run.md (a draft).\nNext steps:\n")
+    assert first.stdout.endswith('python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"\n')
     again = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.startswith("content/tips/walk-before-you-run.md: A tip called 'walk-before-you-run' "
