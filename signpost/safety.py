@@ -74,11 +74,24 @@ def quiz_safety(page: QuizPage) -> QuizSafety:
     return QuizSafety(page, proof, hazards_of(page.model, page))
 
 
-def safety_report(project: Project, today: dt.date, sign_offs=()) -> str:
-    """The report as one HTML page; raises BuildFailed when the site would not build.
+def sign_off_states(site) -> list[tuple[str, str]]:
+    """(file, state in words) for every clinical file: the quizzes and the tips marked clinical."""
+    clinical = [*site.quizzes, *(tip for tip in site.tips if tip.review.clinical)]
+    return [(item.source, review_state(item.review)) for item in clinical]
 
-    `sign_offs` are (file, state) pairs for every clinical file, as the sign-off ledger sees them.
-    """
+
+def review_state(review) -> str:
+    """A sign-off as the clinical lead needs to read it."""
+    if review.signed:
+        return f"Signed off by {review.sign_off.by} on {review.sign_off.date.isoformat()}; unchanged since"
+    if review.changed:
+        return (f"CHANGED since {review.sign_off.by} signed it off on {review.sign_off.date.isoformat()}: "
+                "not reviewed as it is now")
+    return "NOT SIGNED OFF: no clinician has approved this text"
+
+
+def safety_report(project: Project, today: dt.date) -> str:
+    """The report as one HTML page; raises BuildFailed when the site would not build."""
     site, problems = load_site(project)
     if site is None or errors_in(problems):
         raise BuildFailed(problems)
@@ -86,7 +99,7 @@ def safety_report(project: Project, today: dt.date, sign_offs=()) -> str:
                              undefined=jinja2.StrictUndefined)
     return env.get_template("safety-report.html").render(
         site=site.config, quizzes=[quiz_safety(q) for q in site.quizzes], tiers=TIERS,
-        sign_offs=list(sign_offs), today=today, version=CODE_VERSION[:12])
+        sign_offs=sign_off_states(site), today=today, version=CODE_VERSION[:12])
 
 
 def write_report(html: str, out: Path) -> Path:

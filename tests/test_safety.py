@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 import sys
 
@@ -49,7 +50,9 @@ def test_proofs_scenarios_and_sign_off_are_reported(report):
     scenarios = rows(report, "Clinical scenarios (")
     assert len(scenarios) == 54 and all(" Passed " in row for row in scenarios)
     assert "78, fell at home yesterday, no other signs" in report
-    assert "No sign-off ledger was found: no clinical file has been signed off." in report
+    assert rows(report, "Sign-off of clinical content") == [
+        "content/quiz/should-i-see-someone.yml NOT SIGNED OFF: no clinician has approved this text",
+        "content/tips/when-to-get-help.md NOT SIGNED OFF: no clinician has approved this text"]
     assert "Notes for the reviewing clinician" in report
 
 
@@ -77,3 +80,21 @@ def test_the_command_writes_the_report(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"Wrote the clinical safety report to {out} (open it in a browser to print it)\n"
     assert "Clinical safety report: Life Effect" in out.read_text(encoding="utf-8")
+
+
+def test_the_report_follows_the_sign_off_ledger(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    signed = subprocess.run([sys.executable, str(ROOT / "build.py"), "sign-off", "--content", str(content),
+                             str(content / "quiz" / "should-i-see-someone.yml"), "--by", "Sam Lee, physiotherapist",
+                             "--today", "2026-12-04"], capture_output=True, text=True, timeout=60)
+    assert signed.returncode == 0, signed.stderr
+    states = rows(safety_report(Project.at(ROOT, content), TODAY), "Sign-off of clinical content")
+    assert states[0] == ("content/quiz/should-i-see-someone.yml Signed off by Sam Lee, physiotherapist on "
+                         "2026-12-04; unchanged since")
+    quiz = content / "quiz" / "should-i-see-someone.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("Do not drive yourself.", "Do not drive."),
+                    encoding="utf-8")
+    states = rows(safety_report(Project.at(ROOT, content), TODAY), "Sign-off of clinical content")
+    assert states[0] == ("content/quiz/should-i-see-someone.yml CHANGED since Sam Lee, physiotherapist signed it "
+                         "off on 2026-12-04: not reviewed as it is now")
