@@ -14,7 +14,7 @@ from .memo import RenderMemo, SavedPages
 from .model import QuizPage, Site, Tag
 from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
-from .render import render_pages, render_site
+from .render import minify_asset, render_pages, render_site
 from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
 
@@ -126,8 +126,11 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     tip_slugs = {tip.slug for tip in tips if tip}
     quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made, ledger)
     problems += quiz_problems
+    assets = {path: remembered(made, ("asset", path), minify_asset, path, data)
+              for path, data in read_assets(project.assets).items()}
     if made is not None:  # forget what files that went were made into
-        for gone in made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}:
+        for gone in (made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}
+                     - {("asset", path) for path in assets}):
             del made[gone]
     if cache is not None:
         cache.save()
@@ -135,7 +138,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         return None, problems
     tips.sort(key=lambda tip: (tip.order, tip.title))
     site = Site(config, tuple(tips), tuple(sorted(pages, key=lambda p: p.slug)), collect_tags(tips),
-                tuple(quizzes), read_assets(project.assets), images)
+                tuple(quizzes), assets, images)
     return site, problems
 
 
@@ -256,7 +259,7 @@ def read_image(file: Path, content: Path, display: str) -> tuple[bytes | None, P
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:
-    """The stylesheets and scripts under assets/, keyed by their path inside it."""
+    """The stylesheets and scripts under assets/, keyed by their path inside it, as written."""
     return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
 
 

@@ -191,12 +191,13 @@ def template_problem(error: jinja2.TemplateError, template: str, source: str):
                    "This is a problem in the site's design files, not in the content.")
 
 
-def minify_assets(assets: dict[str, bytes]) -> dict[str, bytes]:
-    """Scripts and stylesheets without comments and indentation: the sources stay readable,
-    and every page stays inside its first-round-trip budget (see weight.py)."""
+def minify_asset(path: str, data: bytes) -> bytes:
+    """A script or stylesheet without comments and indentation (other files as they are): the
+    sources stay readable, and every page stays inside its first-round-trip budget (weight.py).
+    Done while loading, so a build with caches minifies only what changed (pipeline.remembered)."""
     minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
-    return {path: minifiers[ext](data) if (ext := posixpath.splitext(path)[1]) in minifiers else data
-            for path, data in assets.items()}
+    minifier = minifiers.get(posixpath.splitext(path)[1])
+    return minifier(data) if minifier else data
 
 
 @functools.lru_cache(maxsize=16)
@@ -206,7 +207,7 @@ def minify_script(source: bytes) -> bytes:
     Renaming is what brings quiz.js from 4.4 to 3.8 KB gzip and keeps the quiz page inside
     its budget; whitespace removal alone (rjsmin) cannot. Globals keep their names, so the
     page's `module.exports` check and the browser's APIs are untouched. Parsing takes about
-    0.1 s, so each script is minified once per process (the preview keeps it between saves).
+    0.1 s: builds with caches keep the result (pipeline.remembered), and so does this process.
     """
     return minify_print(es5(source.decode("utf-8")), obfuscate=True, obfuscate_globals=False).encode("utf-8")
 
@@ -233,7 +234,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
     save or a warm build renders the few pages that changed, not thousands. With `workers`
     > 1, a big site's pages are rendered by that many processes (see render_in_parallel).
     """
-    assets = minify_assets(site.assets)
+    assets = site.assets            # minified when loaded
     asset_names = fingerprint_assets(assets)
     env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
     site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""

@@ -129,8 +129,10 @@ def test_related_tips_rank_by_shared_tags_then_order_then_title(tmp_path):
 
 
 def test_scripts_and_styles_are_minified_and_pages_lose_template_indentation(tmp_path):
-    from signpost.render import compact_html, minify_assets
-    assets = minify_assets({"a.js": b"// why\nvar  x = 1;\n", "b.css": b"/* c */\nbody {\n  color: red;\n}\n",
-                            "c.svg": b"<svg>\n  </svg>"})
-    assert assets == {"a.js": b"var x=1;", "b.css": b"body{color:red}", "c.svg": b"<svg>\n  </svg>"}
+    from signpost.render import compact_html, minify_asset
+    sources = {"a.js": b"// why\nvar  x = 1;\n(function () { var longName = 2; return longName; })();\n",
+               "b.css": b"/* c */\nbody {\n  color: red;\n}\n", "c.svg": b"<svg>\n  </svg>"}
+    assert {path: minify_asset(path, data) for path, data in sources.items()} == {
+        "a.js": b"var x=1;(function(){var a=2;return a;})();",   # local names shortened, globals kept
+        "b.css": b"body{color:red}", "c.svg": b"<svg>\n  </svg>"}
     assert compact_html("<ul>\n  <li>a</li>\n</ul>\n<pre>\n  code\n</pre>") == "<ul>\n<li>a</li>\n</ul>\n<pre>\n  code\n</pre>"
