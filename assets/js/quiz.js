@@ -208,7 +208,7 @@
     var steps = root.querySelectorAll("[data-step]");
     var back = root.querySelector("[data-back]");
     var summary = root.querySelector("[data-error-summary]");
-    var signs = root.querySelector("[data-warning-signs]");
+    var signs = root.querySelector("[data-warning-signs]"), actions = root.querySelector("[data-result-actions]");
 
     // Answers to the questions that are asked now (answers to hidden ones are kept but not used).
     function liveAnswers() {
@@ -236,6 +236,7 @@
       var element = stepElement(result ? "result-" + result.outcome : id);
       // The warning signs, written once in the page, are the safety net under every result but an emergency.
       if (signs) signs.hidden = !result || result.urgency === "emergency";
+      actions.hidden = !result;
       if (id === "check") fillCheck(element);
       else if (id === "result") fillResult(element);
       else if (id !== "start") fillQuestion(element, id);

@@ -66,6 +66,9 @@ def test_each_result_after_check_your_answers(page: Page, site_url, check_axe, a
     page.get_by_role("button", name="See my result").click()
     expect(step(page).locator("h1")).to_have_text(f"{urgency}: {title}")
     expect(page.get_by_role("heading", name="When to get help urgently")).to_be_visible()   # the safety net
+    # ... after the result, then what to do with it
+    actions = page.locator("[data-result-actions]")
+    assert page.locator("[data-warning-signs]").bounding_box()["y"] < actions.bounding_box()["y"]
     expect(page).to_have_title(f"{title} – Should I see someone about my back pain? – Life Effect")
     check_axe(page)
 
@@ -83,6 +86,7 @@ def test_an_emergency_answer_ends_the_quiz_at_once(page: Page, site_url, check_a
     assert result.get_by_role("heading", name="Tips that may help").count() == 0
     assert result.get_by_role("link", name="Book a free discovery visit").count() == 0
     expect(page.locator("[data-warning-signs]")).to_be_hidden()   # nothing else to read
+    expect(page.get_by_role("button", name="Print or save this result")).to_be_visible()
     check_axe(page)
 
 
@@ -232,9 +236,9 @@ def test_print_and_clear_my_answers(page: Page, site_url):
     answer_all(page, CALM)
     page.get_by_role("button", name="See my result").click()
     page.evaluate("window.print = () => { window.printed = true; }")
-    step(page).get_by_role("button", name="Print or save this result").click()
+    page.get_by_role("button", name="Print or save this result").click()
     assert page.evaluate("window.printed") is True
-    step(page).get_by_role("button", name="Clear my answers and start again").click()
+    page.locator("[data-result-actions]").get_by_role("button", name="Clear my answers and start again").click()
     expect(step(page).locator("h1")).to_have_text("Should I see someone about my back pain?")
     expect(page.get_by_text("Your answers have been cleared.")).to_be_visible()
     page.get_by_role("button", name="Start now").click()
