@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from .model import Site, Tip
 from .pipeline import Project, load_site, quiz_files_in
 from .problems import BuildFailed, Problem, problem
-from .quiz.model import FLAG_FLOORS
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
@@ -281,29 +280,20 @@ def describe_proofs(site: Site) -> list[Problem]:
 
 def describe_red_flags(site: Site) -> list[Problem]:
     """Each emergency and urgent answer with the guidance it rests on, for a clinician to check."""
-    lines = []
-    for quiz in site.quizzes:
-        for question in quiz.model.questions:
-            for option in question.options:
-                floors = [f for f in FLAG_FLOORS if f in option.flags]
-                cited = option.source and quiz.model.find_source(option.source.source)
-                if floors and cited:
-                    lines.append(problem(quiz.source, option.line, f"Red flag '{option.id}' ({floors[0]}): "
-                                         f"{cited.title}, \"{option.source.list}\"", severity="info"))
-    return lines
+    return [problem(quiz.source, option.line, f"Red flag '{option.id}' ({flag}): {cited.title}, "
+                    f"\"{option.source.list}\"", severity="info")
+            for quiz in site.quizzes for _, option, flag in quiz.model.red_flags()
+            if option.source and (cited := quiz.model.find_source(option.source.source))]
 
 
 def check_quiz_clinics(site: Site) -> list[Problem]:
     """Red flags without a source, quizzes without scenarios, and what the scenarios leave untried."""
     found = []
     for quiz in site.quizzes:
-        for question in quiz.model.questions:
-            for option in question.options:
-                if set(option.flags) & set(FLAG_FLOORS) and option.source is None:
-                    found.append(problem(quiz.source, option.line, f"Red flag '{option.id}' in question "
-                                         f"'{question.id}' does not say which guidance it comes from",
-                                         "Add 'source: {page: source-id, list: \"which list on that page\"}'.",
-                                         severity="warning"))
+        found += [problem(quiz.source, option.line, f"Red flag '{option.id}' in question '{question.id}' does not "
+                          "say which guidance it comes from", "Add 'source: {page: source-id, list: \"which list on "
+                          "that page\"}'.", severity="warning")
+                  for question, option, _ in quiz.model.red_flags() if option.source is None]
         if not quiz.scenarios:
             found.append(problem(quiz.source, None, "This quiz has no clinical scenarios",
                                  f"Write some in {scenarios_path(quiz.source)} (see EDITING.md).", severity="warning"))

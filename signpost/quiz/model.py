@@ -287,6 +287,11 @@ class Quiz:
         """The score with this id, or None."""
         return next((s for s in self.scores if s.id == score_id), None)
 
+    def red_flags(self) -> list[tuple[Question, Option, str]]:
+        """(question, option, its most urgent flag) for each option written with an emergency or urgent flag."""
+        return [(q, o, flag) for q in self.questions for o in q.options
+                if (flag := next((f for f in FLAG_FLOORS if f in o.flags), None))]
+
     def warning_signs(self, flag: str) -> tuple[str, ...]:
         """The wording, for a list, of every option whose most urgent built-in flag is `flag`.
 
