@@ -282,6 +282,11 @@ class _QuickInline(InlineProcessor):
 
 
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# The ids the templates give their own elements: a heading never takes one (a heading "Main"
+# becomes #main_1), so the skip link and the page's own anchors always reach their targets.
+# tests/test_content.py checks this list against the templates.
+PAGE_IDS = frozenset(("main", "quiz-title", "error-summary-title", "warning-signs-title", "toc-heading",
+                      "related-heading", "share-heading", "tips-heading", "urgent-help-heading", "booking-heading"))
 NOT_PLAIN = re.compile("[&<>\x02]")  # entities, tags and Python-Markdown's stash placeholders
 
 
@@ -297,9 +302,11 @@ class _Headings(Treeprocessor):
     def __init__(self, md):
         super().__init__(md)
         self.headings: list[Heading] = []
+        self.ids: set[str] = set()      # every id given, h1 too: the only ids the sanitizer keeps
 
     def run(self, root):
-        used: set[str] = set()
+        used: set[str] = set(PAGE_IDS)
+        self.ids = set()
         counters: dict[str, int] = {}
         for element in root.iter():
             if element.tag in HEADING_TAGS:
@@ -310,6 +317,7 @@ class _Headings(Treeprocessor):
                     name = " ".join(text.split())
                 anchor = unique(toc_slugify(htmllib.unescape(name), "-"), used, counters)
                 element.set("id", anchor)
+                self.ids.add(anchor)
                 if element.tag != "h1":  # plain text: toc's name is HTML, and the template escapes it again
                     self.headings.append(Heading(int(element.tag[1]), anchor, htmllib.unescape(name)))
         return root
@@ -339,14 +347,14 @@ class MarkdownRenderer:
         """Markdown body → (HTML, headings for a table of contents, problems)."""
         self._doc, self._problems = doc, []
         self.md.reset()
-        self.headings.headings = []  # convert() skips the tree processors for a blank body
+        self.headings.headings, self.headings.ids = [], set()  # convert() skips them for a blank body
         html, why = convert_markdown(self.md, doc.body)
         if why:
             return "", [], [unreadable_markdown(doc.display, doc.body_line, why)]
         headings = self.headings.headings
         self._check_heading_levels(headings)
         self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)
-        return clean_html(html), headings, self._problems
+        return clean_html(html, frozenset(self.headings.ids)), headings, self._problems
 
     def _check_raw_html(self, snippets) -> None:
         """Warn about each piece of pasted HTML the sanitizer will cut down."""

@@ -26,10 +26,16 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def clean_html(html: str) -> str:
-    """Keep only allowed tags, attributes and link schemes."""
+def clean_html(html: str, keep_ids: frozenset[str] = frozenset()) -> str:
+    """Keep only allowed tags, attributes and link schemes, and only the ids in `keep_ids`.
+
+    Ids are the page's to give: an id an editor writes could take one the page relies on
+    (the skip link's #main, a heading's anchor), so only the ids the build itself gave the
+    headings survive (content.py); quiz text keeps none.
+    """
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
-                     strip_comments=True)
+                     strip_comments=True, attribute_filter=lambda _tag, name, value: (
+                         value if name != "id" or value in keep_ids else None))
 
 
 class _Inventory(HTMLParser):

@@ -200,7 +200,8 @@ def test_heading_ids_and_texts_are_those_of_the_toc_extension():
 
     html, headings, _ = render(TRICKY_HEADINGS)
     assert [(h.level, h.id, h.text) for h in headings] == [(lv, i, html_module.unescape(t)) for lv, i, t in flat(toc.toc_tokens)]
-    assert html == clean_html(toc_html) and len(re.findall("<h[1-6] id=", toc_html)) == 22
+    toc_ids = frozenset(re.findall(r'<h[1-6] id="([^"]+)"', toc_html))
+    assert html == clean_html(toc_html, toc_ids) and len(toc_ids) == 22
 
 
 def test_the_quick_inline_step_knows_every_inline_pattern():
@@ -220,3 +221,22 @@ def test_the_quick_inline_step_gives_the_html_of_the_stock_one():
     texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 50))) for _ in range(1500)]
     for text in texts:
         assert quick.reset().convert(text) == stock.reset().convert(text), text
+
+
+def test_an_editors_ids_never_take_the_pages_own(tmp_path):
+    # Found in review: any id in a tip passed the sanitizer, so <div id="main"> stole the skip link.
+    body = ('## Main\n\nText.\n\n<div id="main">pasted</div>\n\n<h2 id="toc-heading">Pasted heading</h2>\n\n'
+            '## One\n\n## Two\n\n## Three\n\nSee [main](#main_1).\n')
+    out = build_site(tmp_path, {"tips/warm-up.md": tip(body=body)})
+    html = (out / "tips" / "warm-up" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert ids.count("main") == 1 and ids.count("toc-heading") == 1        # the page's own, once each
+    assert '<main id="main"' in html and '<h2 id="main_1">Main</h2>' in html
+    assert "<div>pasted</div>" in html and "<h2>Pasted heading</h2>" in html   # kept, without the ids
+
+
+def test_the_page_ids_headings_avoid_are_the_templates_own():
+    from signpost.content import PAGE_IDS
+    written = {m for path in (ROOT / "templates").glob("*.html")
+               for m in re.findall(r'\bid="([a-z][a-z-]*)"', path.read_text(encoding="utf-8"))}
+    assert written == PAGE_IDS

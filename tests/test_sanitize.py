@@ -6,7 +6,14 @@ from tests.sitekit import ROOT, make_content, tip
 
 def test_allowed_markup_is_kept():
     html = '<h2 id="a">Hi</h2><p>A <abbr title="National Health Service">NHS</abbr> <a href="https://x.example/">link</a></p>'
-    assert clean_html(html) == html
+    assert clean_html(html, keep_ids=frozenset({"a"})) == html
+
+
+def test_only_the_ids_the_build_gave_are_kept():
+    html = '<h2 id="a">Hi</h2><div id="main">x</div><p id="quiz-data">y</p>'
+    assert clean_html(html, keep_ids=frozenset({"a"})) == '<h2 id="a">Hi</h2><div>x</div><p>y</p>'
+    assert clean_html(html) == "<h2>Hi</h2><div>x</div><p>y</p>"   # quiz text: no ids at all
+    assert removed_parts('<div id="main">x</div>') == ["the id attribute"]
 
 
 def test_script_handlers_and_javascript_links_are_removed():

@@ -1,6 +1,6 @@
 // The quiz in the browser: the same scorer as signpost/quiz/score.py, and the page's steps.
 // No framework, no build step, no eval; runs under script-src 'self'. It reads the quiz the
-// build embedded as JSON (#quiz-data) and keeps answers only in memory: nothing is sent or stored.
+// build embedded as JSON (script[data-quiz-rules]) and keeps answers only in memory: nothing is sent or stored.
 // The scorer half also runs under node, where tests check that it agrees with the Python one.
 (function () {
   "use strict";
@@ -453,7 +453,7 @@
   if (typeof module === "object" && module.exports) module.exports = scorer;
   if (typeof document !== "undefined") {
     var begin = function () {
-      var root = document.querySelector("[data-quiz]"), source = document.getElementById("quiz-data");
+      var root = document.querySelector("[data-quiz]"), source = document.querySelector("script[data-quiz-rules]");
       if (root && source) startPage(root, JSON.parse(source.textContent));
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);

@@ -155,7 +155,7 @@ def chromium_results(page, data: dict, answer_sets: list[dict]) -> list[dict]:
 def test_chromium_agrees_on_the_data_the_page_really_embeds(page, site_url):
     quiz = load_file(CLINIC_QUIZ)
     page.goto(f"{site_url}/{quiz.slug}/")
-    embedded = json.loads(page.locator("#quiz-data").text_content())
+    embedded = json.loads(page.locator("script[data-quiz-rules]").text_content())
     assert embedded == json.loads(json.dumps(quiz_data(quiz)))
     sets = random_sets(quiz, 4, 2_000) + proof_cases(quiz)
     assert chromium_results(page, embedded, sets) == [python_result(quiz, s) for s in sets]
