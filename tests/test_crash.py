@@ -2,6 +2,7 @@
 and a disk that fails while writing leaves the old site and says so in plain words."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import random
@@ -22,6 +23,7 @@ from tests.sitekit import ROOT, make_content, tip
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 WRITE_KILLS = 400 if FUZZ else 48      # SIGKILLs while write_site runs in a forked child
 BUILD_KILLS = 20 if FUZZ else 2        # SIGKILLs of a whole `build.py` process while it writes
+WORKER_KILLS = 40 if FUZZ else 8       # SIGKILLs of a cold build while its worker processes run
 TIPS = 300                             # enough files that writing takes a while
 # Runs build.py, saying "writing" on stdout just before the write phase starts.
 ANNOUNCING_BUILD = """
@@ -33,6 +35,14 @@ def announce_then_write(*args, **kwargs):
     print("writing", flush=True)
     return original(*args, **kwargs)
 pipeline.write_site = announce_then_write
+sys.exit(build.main(sys.argv[2:]))
+"""
+# Runs build.py as on a system without Linux's prctl: workers must notice their parent's death themselves.
+PORTABLE_BUILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import build, signpost.parallel as parallel
+parallel._ask_linux_to_kill_me_with_my_parent = lambda: False
 sys.exit(build.main(sys.argv[2:]))
 """
 
@@ -161,6 +171,71 @@ def test_killing_the_build_command_while_it_writes(tmp_path, two_sites):
     # The next build cleaned up. A build that finished before its kill kept the site it replaced
     # as .dist.spare, by design (the next cached build starts from it): that is not debris.
     assert which_site(out, sites) == "b" and [p for p in leftovers(out) if p != f".{out.name}.spare"] == []
+
+
+def processes() -> dict[int, tuple[int, str, bytes]]:
+    """Every live process: pid → (parent pid, state, command line); zombies are dead."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = Path(entry.path, "cmdline").read_bytes()
+            except OSError:  # it ended while we looked
+                continue
+            if stat[0] != "Z":
+                found[int(entry.name)] = (int(stat[1]), stat[0], cmdline)
+    return found
+
+
+def strays_of(marker: str, wait: float = 5.0) -> list[int]:
+    """The processes of killed builds still alive after `wait` s: those whose command line names
+    `marker` (a build's forked workers keep its command line). Not by parent or pid: once the build
+    is dead and reaped, its pid may belong to someone else's process."""
+    deadline = time.monotonic() + wait
+    while True:
+        strays = sorted(pid for pid, (_, _, cmdline) in processes().items() if marker.encode() in cmdline)
+        if not strays or time.monotonic() > deadline:
+            return strays
+        time.sleep(0.05)
+
+
+def children_of(pid: int) -> list[int]:
+    return [child for child, (parent, _, _) in processes().items() if parent == pid]
+
+
+@pytest.mark.parametrize("system", ["linux", "portable"])
+def test_killing_a_cold_build_kills_its_worker_processes(tmp_path, two_sites, system):
+    # Found in review: 58 workers (26 MB each) left blocked on a pipe after 40 kills of a cold build.
+    contents, _ = two_sites
+    command = [str(ROOT / "build.py")] if system == "linux" else ["-c", PORTABLE_BUILD, str(ROOT)]
+    out = tmp_path / "dist"   # unique: every process of these builds has it in its command line
+    rng = random.Random(5)
+    workers_seen, strays = 0, set()
+    try:
+        for _ in range(WORKER_KILLS):
+            child = subprocess.Popen([sys.executable, *command, "build", "--no-cache", "--content",
+                                      str(contents["a"]), "--out", str(out)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 60
+                while not children_of(child.pid) and child.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                time.sleep(rng.uniform(0, 0.4))
+                workers = children_of(child.pid)
+            finally:
+                child.kill()
+                child.wait()
+            workers_seen += len(workers)
+            strays |= set(strays_of(str(out)))
+    finally:
+        for pid in strays:   # don't leave them on a shared machine
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    print(f"\n{system}: {WORKER_KILLS} kills of a cold build, {workers_seen} workers running at the kills, "
+          f"{len(strays)} strays")
+    assert workers_seen > 0, "no kill came while workers were running"
+    assert strays == set()
 
 
 # ---- A failure while writing ----
