@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .lock import output_lock
 from .problems import BuildFailed, Problem, problem
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -27,7 +28,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def remove_leftovers(out: Path) -> None:
-    """Delete temp folders that a killed build left beside the output folder."""
+    """Delete temp folders that a killed build left beside the output folder. Call only while
+    holding the output's lock: then no other build is writing any of them."""
     for leftover in out.parent.glob(f".{out.name}.*.tmp"):
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -145,13 +147,17 @@ def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
-    `keep` lists folders (the sources) that replacing `out` must never delete.
+    `keep` lists folders (the sources) that replacing `out` must never delete. One build at a
+    time writes into `out` (lock.py); another waits.
     """
     refused = unsafe_out_problem(out, keep)
     if refused:
         raise BuildFailed([refused])
     try:
-        return swap_in(files, out, spare)
+        real = out.resolve()
+        real.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(real, shown_as=out):
+            return swap_in(files, real, spare)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -183,21 +189,20 @@ def write_problem(out: Path, error: OSError) -> Problem:
 
 
 def swap_in(files, out: Path, spare: bool = False) -> list[str]:
-    """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched.
+    """Write into a temp folder beside `out` (resolved, its lock held), then swap it in; on any
+    error `out` is untouched.
 
     With `spare`, the site this build replaces is kept beside `out` (.NAME.spare) and the next
     build starts from it instead of an empty folder: files that are still right (hard links to
     the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
     thousands of pages then touches only the few that changed.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     spare_folder = out.parent / f".{out.name}.spare"
     try:
         if spare:
-            with contextlib.suppress(OSError):  # atomic: of two builds at once, one gets it
+            with contextlib.suppress(OSError):  # none yet, or on another disk
                 spare_folder.rename(staging)    # (replaces the empty staging folder)
         written = write_files(files, staging, over_old=spare)
         if spare:
