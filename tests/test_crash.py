@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import random
 import signal
@@ -14,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import render_site
-from signpost.write import write_site
-from tests.sitekit import ROOT, make_content, tip
+from signpost.serve import Preview, rebuild
+from signpost.write import MARKER, marker_bytes, write_site
+from tests.sitekit import ROOT, make_content, tip, write_files
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 WRITE_KILLS = 400 if FUZZ else 48      # SIGKILLs while write_site runs in a forked child
@@ -67,8 +70,8 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def expected_tree(files: dict[str, bytes]) -> dict[str, bytes | None]:
-    """What write_site should leave: the files and the folders that hold them."""
-    tree: dict[str, bytes | None] = dict(files)
+    """What write_site should leave: the files, the folders that hold them, and the list of them."""
+    tree: dict[str, bytes | None] = {**files, MARKER: marker_bytes(files)}
     for rel in files:
         parts = rel.split("/")[:-1]
         tree.update({"/".join(parts[:i]): None for i in range(1, len(parts) + 1)})
@@ -284,7 +287,7 @@ def test_a_folder_that_cannot_be_created_leaves_the_old_site(tmp_path, monkeypat
     with pytest.raises(BuildFailed) as failure:
         write_site({"index.html": b"new"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Permission denied."
-    assert snapshot(out) == {"index.html": b"old"}
+    assert snapshot(out) == expected_tree({"index.html": b"old"})
 
 
 def test_a_file_that_cannot_be_created_leaves_the_old_site(tmp_path):
@@ -293,7 +296,7 @@ def test_a_file_that_cannot_be_created_leaves_the_old_site(tmp_path):
     with pytest.raises(BuildFailed) as failure:
         write_site({"tips": b"a file", "tips/a/index.html": b"needs tips/ to be a folder"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Not a directory."
-    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
+    assert snapshot(out) == expected_tree({"index.html": b"old"}) and leftovers(out) == []
 
 
 def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
@@ -318,8 +321,9 @@ def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
     ("content", "Building here would delete {content}. Hint: Build into a folder of its own, e.g. dist/."),
     ("notes.txt", "Could not write the site here: this is a file, not a folder. "
                   "Hint: Build into a folder of its own, e.g. dist/."),
-    ("content/tips", "Building here would delete files that are not a built site. "
-                     "Hint: Choose a new or empty folder for the site, or empty this one first."),
+    ("content/tips", "Building here would delete files that Signpost did not write: warm-up.md. "
+                     "Hint: Choose a new or empty folder with --out. If this folder only holds a site an older "
+                     "Signpost built (without a .signpost-build file), delete it yourself and build again."),
 ])
 def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, message):
     # Found while testing --out: `build.py --out .` swapped the whole project folder for the site, then deleted it.
@@ -331,6 +335,86 @@ def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, mes
         build(Project.at(ROOT, content), out)
     assert [str(p) for p in failure.value.problems] == [f"{out}: " + message.format(content=content)]
     assert snapshot(tmp_path) == before
+
+
+NOT_OURS = ("Hint: Choose a new or empty folder with --out. If this folder only holds a site an older Signpost "
+            "built (without a .signpost-build file), delete it yourself and build again.")
+ADDED_TO_OURS = ("Hint: Each build replaces this whole folder: move those files somewhere else, or delete them "
+                 "yourself, then build again.")
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("extra, shown", [("notes.txt", "notes.txt"), ("uploads/photo.jpg", "uploads/"),
+                                          (".well-known/security.txt", ".well-known/")])
+def test_a_folder_holding_a_home_page_and_other_files_is_refused(tmp_path, extra, shown, cached):
+    # Found in review: an index.html was enough to count as a site, so the rest was deleted: at once
+    # with --no-cache, else by the next build, from the replaced site it kept as .dist.spare.
+    content = make_content(tmp_path)
+    out = write_files(tmp_path / "www", {"index.html": "<p>Our own home page</p>", extra: "keep me"})
+    before = snapshot(out)
+    for _ in range(2):
+        memo = SavedPages.load(tmp_path / "cache", "www", out) if cached else None
+        with pytest.raises(BuildFailed) as failure:
+            build(Project.at(ROOT, content), out, memo=memo)
+        assert [str(p) for p in failure.value.problems] == [
+            f"{out}: Building here would delete files that Signpost did not write: {shown}. " + NOT_OURS]
+    assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_files_someone_added_to_a_built_site_are_never_deleted(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    write_files(out, {".well-known/security.txt": "Contact: mailto:it@clinic.example", "tips/notes.txt": "to do"})
+    before = snapshot(out)
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), out)
+    assert [str(p) for p in failure.value.problems] == [
+        f"{out}: Building here would delete files that Signpost did not write: .well-known/, tips/notes.txt. "
+        + ADDED_TO_OURS]
+    assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_the_output_lists_the_files_the_build_wrote(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    site = [path for path, data in snapshot(out).items() if data is not None and path != MARKER]
+    assert json.loads((out / MARKER).read_text())["files"] == sorted(site)
+    assert MARKER not in (out / "sitemap.xml").read_text()
+
+
+def test_a_site_an_older_signpost_built_is_taken_over_if_this_build_replaces_all_of_it(tmp_path):
+    # Sites built before the marker existed have none: such a folder is Signpost's if every file in it is
+    # one this build writes (an asset may carry an older fingerprint); else the message says what to do.
+    content = make_content(tmp_path, {"tips/rest.md": tip(title="Rest")})
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    (out / MARKER).unlink()
+    css = next((out / "css").glob("site.*.css"))
+    css.rename(css.with_name("site.0123456789.css"))
+    build(Project.at(ROOT, content), out)
+    build(Project.at(ROOT, content), tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+    (out / MARKER).unlink()
+    (content / "tips/rest.md").unlink()
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), out)
+    assert [str(p) for p in failure.value.problems] == [
+        f"{out}: Building here would delete files that Signpost did not write: tips/rest/. " + NOT_OURS]
+
+
+def test_the_preview_keeps_its_list_of_files_true_as_saves_add_and_remove_pages(tmp_path):
+    content = make_content(tmp_path)
+    state = Preview(Project.at(ROOT, content), tmp_path / "preview", "http://127.0.0.1:8000/")
+    assert rebuild(state)
+    (content / "tips/rest.md").write_text(tip(title="Rest"))
+    assert rebuild(state)   # written in place (update_changed), not through a new folder
+    assert "tips/rest/index.html" in json.loads((tmp_path / "preview" / MARKER).read_text())["files"]
+    (content / "tips/rest.md").write_text("---\ntitle: [broken\n---\n")
+    assert not rebuild(state)   # the error page replaces every page: the folder must still count as ours
+    assert b"Something needs fixing" in (tmp_path / "preview/tips/rest/index.html").read_bytes()
 
 
 def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
@@ -350,4 +434,4 @@ def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkey
     with pytest.raises(BuildFailed) as failure:
         write_site({"index.html": b"new"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Invalid cross-device link."
-    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
+    assert snapshot(out) == expected_tree({"index.html": b"old"}) and leftovers(out) == []
