@@ -22,7 +22,7 @@ test: $(VENV)/.installed node_modules/.installed
 # The long variants of the robustness tests: many more generated inputs, kill points and saves.
 fuzz: $(VENV)/.installed
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -s -p no:cacheprovider --hypothesis-show-statistics \
-		tests/test_fuzz.py tests/test_crash.py tests/test_serve.py
+		tests/test_fuzz.py tests/test_crash.py tests/test_lock.py tests/test_serve.py
 
 # Benchmarks (see "Benchmark" in README.md): Signpost alone, then against the peers.
 bench: $(VENV)/.installed

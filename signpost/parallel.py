@@ -2,10 +2,16 @@
 
 fork: workers start in milliseconds and inherit the loaded modules; only the command-line
 build uses this, and it has no threads that forking could upset. The preview never does.
+Workers die with the build: one that is killed must not leave them waiting forever.
 """
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 
 # Below this many items, starting worker processes costs more than it saves.
@@ -44,11 +50,49 @@ def stream_chunks(work, count: int, workers: int, job: tuple):
             yield from waiting.popleft().result()
 
 
-def fork_pool(workers: int, **options):
+def fork_pool(workers: int, initializer=None, initargs=()):
+    """A pool of `workers` forked processes, each of which dies if this process does."""
     from concurrent.futures import ProcessPoolExecutor  # imported only when used (30 ms)
     from multiprocessing import get_context
 
-    return ProcessPoolExecutor(workers, mp_context=get_context("fork"), **options)
+    return ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, *initargs))
+
+
+def _start_worker(parent: int, initializer=None, *initargs) -> None:
+    """In a new worker: die with `parent`, then run the pool's own initializer.
+
+    A killed build's workers would otherwise wait forever on the task pipe, which their
+    siblings hold open. Linux kills them as the parent dies (PR_SET_PDEATHSIG: strictly, as the
+    thread that forked them ends; with fork the pool forks from the thread that submits work,
+    the build's main one); elsewhere a thread sees the worker handed to another parent."""
+    if not _ask_linux_to_kill_me_with_my_parent():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:   # the parent died before the request above took effect
+        os._exit(1)
+    if initializer:
+        initializer(*initargs)
+
+
+_PR_SET_PDEATHSIG = 1   # linux/prctl.h
+
+
+def _ask_linux_to_kill_me_with_my_parent() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL); False where the system has no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    return prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """The portable fallback: a dead parent's children get a new parent pid."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 _job: tuple = ()   # in a stream_chunks worker: (work, job), inherited through fork

@@ -4,14 +4,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from .lock import output_lock
 from .problems import BuildFailed, Problem, problem
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
+# In every folder a build writes, the list of the files it wrote: a build replaces a folder
+# only if nothing else is in it (foreign_files), so it never deletes someone's own files.
+MARKER = ".signpost-build"
+FINGERPRINTED = re.compile(r"(.*)\.[0-9a-f]{10}(\.[^./]+)")   # css/site.1a2b3c4d5e.css, see render.py
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -27,7 +34,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def remove_leftovers(out: Path) -> None:
-    """Delete temp folders that a killed build left beside the output folder."""
+    """Delete temp folders that a killed build left beside the output folder. Call only while
+    holding the output's lock: then no other build is writing any of them."""
     for leftover in out.parent.glob(f".{out.name}.*.tmp"):
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -130,6 +138,8 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
     remove the ones that went; each file is replaced whole (a temp file renamed over it).
     For the preview, where one save changes a handful of pages out of thousands."""
     changed = [path for path, data in files.items() if previous.get(path) != data]
+    if files.keys() != previous.keys():   # listed before they are written, so a crash can't orphan one
+        write_marker(folder, files.keys() | previous.keys())
     for rel in sorted(changed):
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -138,26 +148,86 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
         temporary.replace(target)
     for rel in previous.keys() - files.keys():
         (folder / rel).unlink(missing_ok=True)
+    if files.keys() != previous.keys():
+        write_marker(folder, files.keys())
     return len(changed)
+
+
+def write_marker(folder: Path, paths) -> None:
+    """Record in folder which files Signpost wrote there (see foreign_files); replaced whole."""
+    temporary = folder / f".{MARKER}.tmp"
+    temporary.write_bytes(marker_bytes(paths))
+    temporary.replace(folder / MARKER)
+
+
+def marker_bytes(paths) -> bytes:
+    return json.dumps({"about": "Written by Signpost: the files of this site. A build replaces this folder "
+                       "only if it wrote every file in it.", "files": sorted(paths)}, indent=1).encode() + b"\n"
+
+
+def listed_in_marker(folder: Path) -> set[str]:
+    """The files folder's marker lists; none if it has no marker (or one that is not ours)."""
+    try:
+        files = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, LookupError, TypeError):
+        return set()
+    return {path for path in files if isinstance(path, str)} if isinstance(files, list) else set()
+
+
+def foreign_files(out: Path, written=()) -> list[str]:
+    """What in `out` Signpost did not write, so replacing `out` must not delete: 'uploads/' for a
+    folder holding nothing of ours, else each file; sorted.
+
+    Signpost's are the files its marker lists and those this build writes again (so a site an
+    older Signpost built, with no marker, is taken over when the new site replaces every file of
+    it), an older fingerprint of an asset (css/site.<hash>.css) and a killed preview's temp file."""
+    ours = set(written) | listed_in_marker(out) | {MARKER}
+    folders = {parent for path in ours for parent in parents_of(path)}
+    assets = {"".join(match.groups()) for match in map(FINGERPRINTED.fullmatch, ours) if match}
+    found = []
+    for directory, subfolders, names in os.walk(out):
+        prefix = "" if directory == str(out) else os.path.relpath(directory, out) + "/"
+        for name in list(subfolders):
+            if prefix + name not in folders:
+                found.append(prefix + name + "/")
+                subfolders.remove(name)   # all of it is foreign: no need to list what is inside
+        for name in names:
+            rel = prefix + name
+            asset = FINGERPRINTED.fullmatch(rel)
+            temporary = name.startswith(".") and name.endswith(".tmp") and prefix + name[1:-4] in ours
+            if rel not in ours and not (asset and "".join(asset.groups()) in assets) and not temporary:
+                found.append(rel)
+    return sorted(found)
+
+
+def parents_of(path: str) -> list[str]:
+    """'a/b/c.html' → ['a', 'a/b']."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
 def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
-    `keep` lists folders (the sources) that replacing `out` must never delete.
+    `keep` lists folders (the sources) that replacing `out` must never delete. One build at a
+    time writes into `out` (lock.py); another waits.
     """
     refused = unsafe_out_problem(out, keep)
     if refused:
         raise BuildFailed([refused])
     try:
-        return swap_in(files, out, spare)
+        real = out.resolve()
+        real.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(real, shown_as=out):
+            return swap_in(files, real, spare, display=out)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
 
 def unsafe_out_problem(out: Path, keep) -> Problem | None:
-    """Replacing `out` deletes what was in it: refuse a folder holding the sources or files that aren't a site."""
+    """Replacing `out` deletes what was in it: refuse a folder holding the sources, a file, or a
+    folder that is plainly not a site (checked again, file by file, once the site is written)."""
     hint = "Build into a folder of its own, e.g. dist/."
     real = Path(os.path.realpath(out))
     for folder in keep:
@@ -165,10 +235,25 @@ def unsafe_out_problem(out: Path, keep) -> Problem | None:
             return problem(out, None, f"Building here would delete {folder}", hint)
     if real.exists() and not real.is_dir():
         return problem(out, None, "Could not write the site here: this is a file, not a folder", hint)
-    if real.is_dir() and any(real.iterdir()) and not (real / "index.html").is_file():
-        return problem(out, None, "Building here would delete files that are not a built site",
-                       "Choose a new or empty folder for the site, or empty this one first.")
+    # Refused now, before a lock file or temp folder is made beside it.
+    if real.is_dir() and not (real / MARKER).exists() and not (real / "index.html").is_file():
+        return foreign_files_problem(out, foreign_files(real), marked=False)
     return None
+
+
+def foreign_files_problem(out: Path, foreign: list[str], marked: bool) -> Problem | None:
+    """Why a folder holding files Signpost did not write is refused, and what to do; None if it
+    holds none. `marked`: the folder has Signpost's marker, so someone added those files."""
+    if not foreign:
+        return None
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    if marked:
+        hint = ("Each build replaces this whole folder: move those files somewhere else, or delete "
+                "them yourself, then build again.")
+    else:
+        hint = ("Choose a new or empty folder with --out. If this folder only holds a site an older "
+                f"Signpost built (without a {MARKER} file), delete it yourself and build again.")
+    return problem(out, None, f"Building here would delete files that Signpost did not write: {shown}", hint)
 
 
 def write_problem(out: Path, error: OSError) -> Problem:
@@ -182,26 +267,30 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files, out: Path, spare: bool = False) -> list[str]:
-    """Write into a temp folder beside `out`, then swap it in; on any error `out` is untouched.
+def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) -> list[str]:
+    """Write into a temp folder beside `out` (resolved, its lock held), with the marker listing
+    what was written, then swap it in; on any error, or if `out` holds files Signpost did not
+    write, `out` is untouched.
 
     With `spare`, the site this build replaces is kept beside `out` (.NAME.spare) and the next
     build starts from it instead of an empty folder: files that are still right (hard links to
     the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
     thousands of pages then touches only the few that changed.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     spare_folder = out.parent / f".{out.name}.spare"
     try:
         if spare:
-            with contextlib.suppress(OSError):  # atomic: of two builds at once, one gets it
+            with contextlib.suppress(OSError):  # none yet, or on another disk
                 spare_folder.rename(staging)    # (replaces the empty staging folder)
         written = write_files(files, staging, over_old=spare)
         if spare:
             remove_others(staging, written)
+        write_marker(staging, written)
+        refused = foreign_files_problem(display or out, foreign_files(out, written), (out / MARKER).exists())
+        if refused:
+            raise BuildFailed([refused])
         staging.chmod(0o755)
         if out.exists() and _exchange(staging, out):
             # Now holds the previous site; the new one is live, so a failure here is not the build's.

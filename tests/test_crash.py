@@ -2,7 +2,9 @@
 and a disk that fails while writing leaves the old site and says so in plain words."""
 from __future__ import annotations
 
+import contextlib
 import errno
+import json
 import os
 import random
 import signal
@@ -13,15 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import render_site
-from signpost.write import write_site
-from tests.sitekit import ROOT, make_content, tip
+from signpost.serve import Preview, rebuild
+from signpost.write import MARKER, marker_bytes, write_site
+from tests.sitekit import ROOT, make_content, tip, write_files
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 WRITE_KILLS = 400 if FUZZ else 48      # SIGKILLs while write_site runs in a forked child
 BUILD_KILLS = 20 if FUZZ else 2        # SIGKILLs of a whole `build.py` process while it writes
+WORKER_KILLS = 40 if FUZZ else 8       # SIGKILLs of a cold build while its worker processes run
 TIPS = 300                             # enough files that writing takes a while
 # Runs build.py, saying "writing" on stdout just before the write phase starts.
 ANNOUNCING_BUILD = """
@@ -33,6 +38,14 @@ def announce_then_write(*args, **kwargs):
     print("writing", flush=True)
     return original(*args, **kwargs)
 pipeline.write_site = announce_then_write
+sys.exit(build.main(sys.argv[2:]))
+"""
+# Runs build.py as on a system without Linux's prctl: workers must notice their parent's death themselves.
+PORTABLE_BUILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import build, signpost.parallel as parallel
+parallel._ask_linux_to_kill_me_with_my_parent = lambda: False
 sys.exit(build.main(sys.argv[2:]))
 """
 
@@ -57,8 +70,8 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def expected_tree(files: dict[str, bytes]) -> dict[str, bytes | None]:
-    """What write_site should leave: the files and the folders that hold them."""
-    tree: dict[str, bytes | None] = dict(files)
+    """What write_site should leave: the files, the folders that hold them, and the list of them."""
+    tree: dict[str, bytes | None] = {**files, MARKER: marker_bytes(files)}
     for rel in files:
         parts = rel.split("/")[:-1]
         tree.update({"/".join(parts[:i]): None for i in range(1, len(parts) + 1)})
@@ -132,7 +145,8 @@ def test_killing_the_write_at_random_moments_leaves_the_old_site_or_the_new(tmp_
         killed = kill_write_after(rendered[target], out, rng.uniform(0, duration * 1.5))
         after = which_site(out, sites)
         seen["finished first" if not killed else "new" if after == target else "old"] += 1
-        assert all(p.endswith(".tmp") for p in leftovers(out))
+        # a killed write leaves its temp folder, and its lock file (unlocked by its death), for the next one
+        assert all(p.endswith(".tmp") or p == f".{out.name}.lock" for p in leftovers(out))
     write_site(rendered["a"], out)
     assert which_site(out, sites) == "a" and leftovers(out) == []
     print(f"\n{WRITE_KILLS} kill points over a {duration:.2f} s write: killed with the old site in place "
@@ -161,6 +175,71 @@ def test_killing_the_build_command_while_it_writes(tmp_path, two_sites):
     # The next build cleaned up. A build that finished before its kill kept the site it replaced
     # as .dist.spare, by design (the next cached build starts from it): that is not debris.
     assert which_site(out, sites) == "b" and [p for p in leftovers(out) if p != f".{out.name}.spare"] == []
+
+
+def processes() -> dict[int, tuple[int, str, bytes]]:
+    """Every live process: pid → (parent pid, state, command line); zombies are dead."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = Path(entry.path, "cmdline").read_bytes()
+            except OSError:  # it ended while we looked
+                continue
+            if stat[0] != "Z":
+                found[int(entry.name)] = (int(stat[1]), stat[0], cmdline)
+    return found
+
+
+def strays_of(marker: str, wait: float = 5.0) -> list[int]:
+    """The processes of killed builds still alive after `wait` s: those whose command line names
+    `marker` (a build's forked workers keep its command line). Not by parent or pid: once the build
+    is dead and reaped, its pid may belong to someone else's process."""
+    deadline = time.monotonic() + wait
+    while True:
+        strays = sorted(pid for pid, (_, _, cmdline) in processes().items() if marker.encode() in cmdline)
+        if not strays or time.monotonic() > deadline:
+            return strays
+        time.sleep(0.05)
+
+
+def children_of(pid: int) -> list[int]:
+    return [child for child, (parent, _, _) in processes().items() if parent == pid]
+
+
+@pytest.mark.parametrize("system", ["linux", "portable"])
+def test_killing_a_cold_build_kills_its_worker_processes(tmp_path, two_sites, system):
+    # Found in review: 58 workers (26 MB each) left blocked on a pipe after 40 kills of a cold build.
+    contents, _ = two_sites
+    command = [str(ROOT / "build.py")] if system == "linux" else ["-c", PORTABLE_BUILD, str(ROOT)]
+    out = tmp_path / "dist"   # unique: every process of these builds has it in its command line
+    rng = random.Random(5)
+    workers_seen, strays = 0, set()
+    try:
+        for _ in range(WORKER_KILLS):
+            child = subprocess.Popen([sys.executable, *command, "build", "--no-cache", "--content",
+                                      str(contents["a"]), "--out", str(out)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 60
+                while not children_of(child.pid) and child.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                time.sleep(rng.uniform(0, 0.4))
+                workers = children_of(child.pid)
+            finally:
+                child.kill()
+                child.wait()
+            workers_seen += len(workers)
+            strays |= set(strays_of(str(out)))
+    finally:
+        for pid in strays:   # don't leave them on a shared machine
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    print(f"\n{system}: {WORKER_KILLS} kills of a cold build, {workers_seen} workers running at the kills, "
+          f"{len(strays)} strays")
+    assert workers_seen > 0, "no kill came while workers were running"
+    assert strays == set()
 
 
 # ---- A failure while writing ----
@@ -208,7 +287,7 @@ def test_a_folder_that_cannot_be_created_leaves_the_old_site(tmp_path, monkeypat
     with pytest.raises(BuildFailed) as failure:
         write_site({"index.html": b"new"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Permission denied."
-    assert snapshot(out) == {"index.html": b"old"}
+    assert snapshot(out) == expected_tree({"index.html": b"old"})
 
 
 def test_a_file_that_cannot_be_created_leaves_the_old_site(tmp_path):
@@ -217,7 +296,7 @@ def test_a_file_that_cannot_be_created_leaves_the_old_site(tmp_path):
     with pytest.raises(BuildFailed) as failure:
         write_site({"tips": b"a file", "tips/a/index.html": b"needs tips/ to be a folder"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Not a directory."
-    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
+    assert snapshot(out) == expected_tree({"index.html": b"old"}) and leftovers(out) == []
 
 
 def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
@@ -242,8 +321,9 @@ def test_the_command_line_reports_a_full_disk_in_plain_words(tmp_path):
     ("content", "Building here would delete {content}. Hint: Build into a folder of its own, e.g. dist/."),
     ("notes.txt", "Could not write the site here: this is a file, not a folder. "
                   "Hint: Build into a folder of its own, e.g. dist/."),
-    ("content/tips", "Building here would delete files that are not a built site. "
-                     "Hint: Choose a new or empty folder for the site, or empty this one first."),
+    ("content/tips", "Building here would delete files that Signpost did not write: warm-up.md. "
+                     "Hint: Choose a new or empty folder with --out. If this folder only holds a site an older "
+                     "Signpost built (without a .signpost-build file), delete it yourself and build again."),
 ])
 def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, message):
     # Found while testing --out: `build.py --out .` swapped the whole project folder for the site, then deleted it.
@@ -255,6 +335,86 @@ def test_an_output_folder_that_holds_other_files_is_refused(tmp_path, where, mes
         build(Project.at(ROOT, content), out)
     assert [str(p) for p in failure.value.problems] == [f"{out}: " + message.format(content=content)]
     assert snapshot(tmp_path) == before
+
+
+NOT_OURS = ("Hint: Choose a new or empty folder with --out. If this folder only holds a site an older Signpost "
+            "built (without a .signpost-build file), delete it yourself and build again.")
+ADDED_TO_OURS = ("Hint: Each build replaces this whole folder: move those files somewhere else, or delete them "
+                 "yourself, then build again.")
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("extra, shown", [("notes.txt", "notes.txt"), ("uploads/photo.jpg", "uploads/"),
+                                          (".well-known/security.txt", ".well-known/")])
+def test_a_folder_holding_a_home_page_and_other_files_is_refused(tmp_path, extra, shown, cached):
+    # Found in review: an index.html was enough to count as a site, so the rest was deleted: at once
+    # with --no-cache, else by the next build, from the replaced site it kept as .dist.spare.
+    content = make_content(tmp_path)
+    out = write_files(tmp_path / "www", {"index.html": "<p>Our own home page</p>", extra: "keep me"})
+    before = snapshot(out)
+    for _ in range(2):
+        memo = SavedPages.load(tmp_path / "cache", "www", out) if cached else None
+        with pytest.raises(BuildFailed) as failure:
+            build(Project.at(ROOT, content), out, memo=memo)
+        assert [str(p) for p in failure.value.problems] == [
+            f"{out}: Building here would delete files that Signpost did not write: {shown}. " + NOT_OURS]
+    assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_files_someone_added_to_a_built_site_are_never_deleted(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    write_files(out, {".well-known/security.txt": "Contact: mailto:it@clinic.example", "tips/notes.txt": "to do"})
+    before = snapshot(out)
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), out)
+    assert [str(p) for p in failure.value.problems] == [
+        f"{out}: Building here would delete files that Signpost did not write: .well-known/, tips/notes.txt. "
+        + ADDED_TO_OURS]
+    assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_the_output_lists_the_files_the_build_wrote(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    site = [path for path, data in snapshot(out).items() if data is not None and path != MARKER]
+    assert json.loads((out / MARKER).read_text())["files"] == sorted(site)
+    assert MARKER not in (out / "sitemap.xml").read_text()
+
+
+def test_a_site_an_older_signpost_built_is_taken_over_if_this_build_replaces_all_of_it(tmp_path):
+    # Sites built before the marker existed have none: such a folder is Signpost's if every file in it is
+    # one this build writes (an asset may carry an older fingerprint); else the message says what to do.
+    content = make_content(tmp_path, {"tips/rest.md": tip(title="Rest")})
+    out = tmp_path / "dist"
+    build(Project.at(ROOT, content), out)
+    (out / MARKER).unlink()
+    css = next((out / "css").glob("site.*.css"))
+    css.rename(css.with_name("site.0123456789.css"))
+    build(Project.at(ROOT, content), out)
+    build(Project.at(ROOT, content), tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+    (out / MARKER).unlink()
+    (content / "tips/rest.md").unlink()
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), out)
+    assert [str(p) for p in failure.value.problems] == [
+        f"{out}: Building here would delete files that Signpost did not write: tips/rest/. " + NOT_OURS]
+
+
+def test_the_preview_keeps_its_list_of_files_true_as_saves_add_and_remove_pages(tmp_path):
+    content = make_content(tmp_path)
+    state = Preview(Project.at(ROOT, content), tmp_path / "preview", "http://127.0.0.1:8000/")
+    assert rebuild(state)
+    (content / "tips/rest.md").write_text(tip(title="Rest"))
+    assert rebuild(state)   # written in place (update_changed), not through a new folder
+    assert "tips/rest/index.html" in json.loads((tmp_path / "preview" / MARKER).read_text())["files"]
+    (content / "tips/rest.md").write_text("---\ntitle: [broken\n---\n")
+    assert not rebuild(state)   # the error page replaces every page: the folder must still count as ours
+    assert b"Something needs fixing" in (tmp_path / "preview/tips/rest/index.html").read_bytes()
 
 
 def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
@@ -274,4 +434,4 @@ def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkey
     with pytest.raises(BuildFailed) as failure:
         write_site({"index.html": b"new"}, out)
     assert failure.value.problems[0].message == "Could not write the site here: Invalid cross-device link."
-    assert snapshot(out) == {"index.html": b"old"} and leftovers(out) == []
+    assert snapshot(out) == expected_tree({"index.html": b"old"}) and leftovers(out) == []
