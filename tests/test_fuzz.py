@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -252,3 +253,43 @@ def test_random_text_as_a_quiz(text):
                               "quiz/fuzz-quiz.yml": mutated(QUIZ_FIXTURES[-1], max_edits=1)}))
 def test_whole_builds_end_in_problems_or_a_site(files):
     build_outcome({**files, "tips/shoes.md": TIP})
+
+
+# ---- YAML numbers and escape codes (adversarial review, items 5 and 9) ----
+
+# Texts PyYAML (YAML 1.1) would read as numbers and publish changed: octal, binary, hex, base 60,
+# underscores, leading zeros, signs, trailing zeros after a point.
+NUMBER_LIKE = st.from_regex(r"\A[-+]?(?:0[0-7_]{1,12}|0b[01_]{1,8}|0x[0-9a-fA-F_]{1,6}|[1-9][0-9_]{0,6}(?::[0-5]?[0-9]){1,3}"
+                            r"|[0-9]{1,5}\.[0-9_]{0,4}|[0-9]{1,12})\Z")
+ESCAPES = st.sampled_from([f"\\x{code:02x}" for code in range(0x20)] + [
+    "\\e", "\\a", "\\0", "\\x7f", "\\x85", "\\x9f", "\\ud800", "\\udfff", "\\uFFFE", "\\uffff", "\\U0010FFFF",
+    "\\N", "\\_", "\\L", "\\P", "\\t", "\\n", "\\\\", '\\"', "\\u00e9", "\\U0001F600"])
+
+
+@budget(100)
+@given(NUMBER_LIKE, NUMBER_LIKE)
+def test_number_like_text_is_published_as_written(title, phone):
+    files = {"tips/fuzz.md": f"---\ntitle: {title}\nsummary: S\ndate: 2026-01-01\n---\nText.\n",
+             "site.yml": SITE_YML.replace("0100 000 000", phone)}
+    with content_folder(files) as content:
+        site, problems = load_site(Project.at(ROOT, content))
+        assert problems == [] and (site.tips[0].title, site.config.phone) == (title, phone)
+
+
+@budget(60)
+@given(st.lists(ESCAPES | st.text(alphabet="ab ", max_size=3), min_size=1, max_size=6).map("".join),
+       st.sampled_from(["tip", "site", "quiz"]))
+def test_escape_codes_in_quoted_text_end_in_problems_or_valid_output(text, where):
+    quoted = f'"x{text}"'
+    files = {"tips/fuzz.md": f"---\ntitle: {quoted if where == 'tip' else 'T'}\nsummary: S\ndate: 2026-01-01\n---\nText.\n",
+             "site.yml": SITE_YML.replace("Test Clinic footer.", quoted) if where == "site" else SITE_YML,
+             "quiz/fuzz-quiz.yml": QUIZ_FIXTURES[-1].replace("title: ", f"title: {quoted}\n#", 1) if where == "quiz" else ""}
+    with content_folder({rel: text for rel, text in files.items() if text}) as content:
+        out = content.parent / "dist"
+        try:
+            build(Project.at(ROOT, content), out)
+        except BuildFailed as failure:
+            assert_clear(failure.problems)
+            return
+        for feed in out.rglob("*.xml"):  # a control character would make the feed or sitemap invalid XML
+            ElementTree.parse(feed)

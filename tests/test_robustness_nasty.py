@@ -28,6 +28,8 @@ def bad_name(path: str, stem: str, better: str) -> str:
             f"Hint: Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
 
 
+ESCAPED = "A backslash code in this quoted text makes a character that isn't allowed"
+ESCAPE_HINT = "Hint: Delete the code (such as \\x00, \\e or \\u…); to write a backslash itself, write \\\\."
 UNREADABLE = "This text could not be turned into a page: "
 MARKDOWN_HINT = ("Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
                  "look for a long run of them.")
@@ -75,6 +77,12 @@ CORPUS = {
     "control character": ({"tips/warm-up.md": tip(title="Warm\x1b[31m up")},
                           ["content/tips/warm-up.md:2: This YAML contains an invisible character (U+001B) that "
                            "isn't allowed. Hint: Delete it: retype the line, or paste it again as plain text."]),
+    "control characters made by escapes": (  # adversarial review, item 9: invalid feed.xml
+        {"tips/warm-up.md": tip(title='"Warm\\x00\\e up"'), "quiz/check.yml": QUIZ.replace("title: ", 'title: "Bell\\a"\n#', 1)},
+        [f"content/tips/warm-up.md:2: {ESCAPED} (U+0000). {ESCAPE_HINT}", f"content/quiz/check.yml:6: {ESCAPED} (U+0007). {ESCAPE_HINT}"]),
+    "a lone surrogate made by an escape": (  # item 9: a traceback when the page was encoded as UTF-8
+        {"site.yml": SITE_YML.replace("Test Clinic footer.", '"Footer\\ud800"')},
+        [f"content/site.yml:6: {ESCAPED} (U+D800). {ESCAPE_HINT}"]),
     "slug key with ../": ({"tips/warm-up.md": tip(slug="../../etc/passwd")},
                           ["content/tips/warm-up.md:7: Unknown key 'slug'. Hint: Allowed keys: date, draft, "
                            "next_review, order, reviewed, reviewed_by, sources, summary, tags, title."]),
