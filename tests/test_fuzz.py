@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
@@ -293,3 +294,22 @@ def test_escape_codes_in_quoted_text_end_in_problems_or_valid_output(text, where
             return
         for feed in out.rglob("*.xml"):  # a control character would make the feed or sitemap invalid XML
             ElementTree.parse(feed)
+
+
+# ---- Markdown that Python-Markdown reads in quadratic time (adversarial review, item 7) ----
+
+STALL_PIECES = ["<a ", "<a\t", "<p ", '<a b="', "<http://", "*a", "**a", "_|", "*_", "\\", "`_", "a  \n", "#\n", "=\n",
+                "-\n", "---\n", "&amp;", "<b>x</b>", "*a* ", "- a\n", "1. a\n", "> a\n", "word ", "\n\n", "[a](b) "]
+HANG = 60  # seconds: a document refused or read takes well under one; these took minutes (121 s at 99 KB)
+
+
+@budget(10)
+@given(st.lists(st.sampled_from(STALL_PIECES) | st.text(max_size=3), min_size=1, max_size=3),
+       st.integers(1_000, 99_000))
+def test_long_repetitive_markdown_is_read_or_refused_without_stalling(pieces, size):
+    unit = "".join(pieces) or "x"
+    body = (unit * (size // len(unit.encode()) + 1)).encode()[:size].decode("utf-8", "ignore")
+    started = time.monotonic()
+    load_outcome({"tips/fuzz.md": "---\ntitle: T\nsummary: S\ndate: 2026-01-01\n---\n" + body})
+    assert time.monotonic() - started < HANG, (unit, size)
+

@@ -112,6 +112,11 @@ CORPUS = {
     "a quiz intro with 20,000 brackets": ({"quiz/check.yml": QUIZ.replace("title: ", f"intro: '{'[' * 20_000}'\ntitle: ", 1)},
                                           [f"content/quiz/check.yml:6: {UNREADABLE}it has 20000 '[' brackets, more than "
                                            f"the 2000 that can be read in good time. Hint: {MARKDOWN_HINT}"]),
+    "a quiz intro of '<a ' again and again": (  # adversarial review, item 7: 99 KB of it took 121 s
+        {"quiz/check.yml": QUIZ.replace("title: ", f"intro: '{'<a ' * 4_000}'\ntitle: ", 1)},
+        [f"content/quiz/check.yml:6: {UNREADABLE}it has 4,000 '<' signs that start HTML tags, some not closed with "
+         "'>', which would take minutes to read. Hint: Close each HTML tag with '>', or write &lt; for a '<' that "
+         "doesn't start one."]),
     "YAML nested 5,000 deep": ({"tips/warm-up.md": "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n"},
                                ["content/tips/warm-up.md:2: This YAML could not be read: it is nested too deeply. "
                                 "Hint: Look for a long run of [ or { brackets."]),

@@ -162,8 +162,8 @@ def check_citations(questions: list[Question], sources: tuple[Source, ...], path
 
 def render_markdown(text: str, path, line, problems) -> str:
     """Markdown → HTML for quiz bodies; raw HTML passes the same allow-list as tips, with a warning."""
-    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", "")
-    if why:
+    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", None)
+    if why is not None:
         problems.append(unreadable_markdown(path, line, why))
     warning = removed_html_problem(path, line, html)
     if warning:
