@@ -313,3 +313,28 @@ def test_long_repetitive_markdown_is_read_or_refused_without_stalling(pieces, si
     load_outcome({"tips/fuzz.md": "---\ntitle: T\nsummary: S\ndate: 2026-01-01\n---\n" + body})
     assert time.monotonic() - started < HANG, (unit, size)
 
+
+# ---- Quizzes whose proof would explode (adversarial review, item 6) ----
+
+@st.composite
+def checklists_named_in_rules(draw) -> str:
+    """Up to three checklists of up to 14 options, a drawn share of them named in rules."""
+    questions, rules = [], []
+    for q in range(draw(st.integers(1, 3))):
+        size = draw(st.integers(2, 14))
+        named = draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=size, unique=True))
+        questions.append(f"  - id: q{q}\n    question: Which?\n    choose: {draw(st.sampled_from(['many', 'one']))}\n"
+                         f"    required: {draw(st.booleans())}\n    options:\n"
+                         + "".join(f"      - {{id: o{i}, label: O{i}}}\n" for i in range(size)))
+        rules.append(f"  - when: {{question: q{q}, is: [{', '.join(f'o{i}' for i in named)}]}}\n    outcome: seen\n")
+    return ("title: Big\nreviewed: 2026-01-01\nnext_review: 2027-01-01\nquestions:\n" + "".join(questions)
+            + "rules:\n" + "".join(rules) + "  - otherwise: other\noutcomes:\n"
+            "  - {id: seen, urgency: non-urgent, title: Seen}\n  - {id: other, urgency: self-care, title: Other}\n")
+
+
+@budget(8)
+@given(checklists_named_in_rules())
+def test_quizzes_too_big_to_prove_end_in_a_problem_without_stalling(text):
+    started = time.monotonic()
+    quiz_outcome(text)  # two checklists of 12 named options: a MemoryError after minutes
+    assert time.monotonic() - started < HANG

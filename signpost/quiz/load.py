@@ -17,7 +17,7 @@ from ..problems import Problem, problem
 from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
-from .analyse import check_sizes, settled_outcomes
+from .analyse import TooBig, check_sizes, settled_outcomes
 from .model import (BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf, Citation, FlagRaised,
                     NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween, ScoreCounts, Source)
 
@@ -98,7 +98,10 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         return None, problems
     if check_sizes(quiz, path):   # too big to walk: the proof reports it
         return quiz, problems
-    return replace(quiz, settled=settled_outcomes(quiz)), problems
+    try:
+        return replace(quiz, settled=settled_outcomes(quiz)), problems
+    except TooBig as too_big:   # the proof would walk the same states: say so once, here
+        return None, problems + [too_big.problem(path)]
 
 
 # ---- Sources and citations ----
