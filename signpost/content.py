@@ -30,7 +30,7 @@ from .sanitize import clean_html, removed_html_problem
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
             "reviewed_by"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
@@ -56,12 +56,14 @@ class Document:
 def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]:
     """File contents as text with a byte-order mark and Windows line endings removed."""
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as stream:   # no more than the limit: a device such as /dev/zero never ends
+            raw, size = stream.read(MAX_TEXT_BYTES + 1), os.fstat(stream.fileno()).st_size
     except OSError as error:
         return None, [problem(display, None, f"This file could not be read: {error.strerror}")]
     if len(raw) > MAX_TEXT_BYTES:  # ten times the longest tip; a pasted log could take minutes to read
-        size = f"{len(raw) / 1e6:.1f} MB" if len(raw) >= 1e6 else f"{len(raw) // 1000} KB"
-        return None, [problem(display, None, f"This file is {size}, too big for a text file "
+        shown = (f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size // 1000} KB" if size > MAX_TEXT_BYTES
+                 else f"more than {MAX_TEXT_BYTES // 1000} KB")   # a device's size is 0
+        return None, [problem(display, None, f"This file is {shown}, too big for a text file "
                               f"(the limit is {MAX_TEXT_BYTES // 1000} KB)",
                               "Check nothing was pasted in by mistake; pictures go in content/images/.")]
     try:
@@ -97,7 +99,7 @@ def slugify(title: str, longest: int = 60) -> str:
 
 def slug_problem(display: str, stem: str) -> Problem | None:
     """File names become web addresses, so they must be lowercase words joined by hyphens."""
-    if SLUG.match(stem):
+    if SLUG.fullmatch(stem):
         return None
     better = slugify(stem) or "my-tip"
     return problem(display, None, f"The file name '{stem}' can't be used as a web address",
@@ -148,7 +150,7 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
                                 f"'next_review' ({next_review}) must come after 'reviewed' ({reviewed})"))
     tags = read_text_list(meta, "tags", path, problems)
     for tag in tags:
-        if not SLUG.match(tag):
+        if not SLUG.fullmatch(tag):
             problems.append(problem(path, meta.line_of("tags"), f"The tag '{tag}' can't be used as a web address",
                                     "Use lowercase letters, numbers and hyphens, e.g. 'warm-up'."))
     tip = Tip(

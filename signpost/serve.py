@@ -171,9 +171,9 @@ def reload_browsers(loop, tries: int = 20) -> None:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether only this computer can reach an address (127.x.x.x, ::1, localhost)."""
+    """Whether only this computer can reach an address (127.x.x.x, ::1 or [::1], localhost)."""
     try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
     except ValueError:  # a host name: assume others can reach it
         return False
 
@@ -189,7 +189,8 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     host = host or "127.0.0.1"
     project = Project.at(root, content)
     folder = Path(preview or root / ".preview")
-    state = Preview(project, folder, f"http://{host}:{port}/")
+    address = f"[{host}]" if ":" in host else host   # an IPv6 address (::1) goes in brackets in a URL
+    state = Preview(project, folder, f"http://{address}:{port}/")
     rebuild(state)
     watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
     print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)

@@ -89,6 +89,9 @@ CORPUS = {
     "file name with ..": ({"tips/..md": tip(), "tips/a..b.md": tip(), "quiz/...yml": QUIZ},
                           [bad_name("quiz/...yml", "..", "my-tip"), bad_name("tips/..md", ".", "my-tip"),
                            bad_name("tips/a..b.md", "a..b", "a-b")]),
+    "file name ending in a new line": (  # adversarial review, item 12: passed, and made a folder name with it
+        {"tips/warm\n.md": tip(), "tips/up\x1b[2J.md": tip()},
+        [bad_name("tips/warm\\n.md", "warm\\n", "warm"), bad_name("tips/up\\x1b[2J.md", "up\\x1b[2J", "up-2j")]),
     "file name with markup": ({"tips/x<script>.md": tip()}, [bad_name("tips/x<script>.md", "x<script>", "x-script")]),
     "slugs that differ only by case": ({"tips/Warm-Up.md": tip()}, [bad_name("tips/Warm-Up.md", "Warm-Up", "warm-up")]),
     "file names with spaces and accents": ({"tips/my tip.md": tip(), "pages/café.md": tip()},

@@ -32,15 +32,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def preview_server(tmp_path: Path, content: Path, *options: str):
-    """`build.py serve` on a free port with its own preview folder; always killed afterwards."""
+def preview_server(tmp_path: Path, content: Path, *options: str, address: str = "127.0.0.1"):
+    """`build.py serve` on a free port with its own preview folder, reached at `address`; always killed
+    afterwards."""
     port, log = free_port(), tmp_path / "serve.log"
     with open(log, "w") as out, open(tmp_path / "serve.err", "w") as err:
         server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
                                    "--content", str(content), "--preview-dir", str(tmp_path / "preview"), *options],
                                   stdout=out, stderr=err)
         try:
-            wait_for(lambda: server.poll() is not None or can_connect(port), "the server to start")
+            wait_for(lambda: server.poll() is not None or can_connect(port, address), "the server to start")
             assert server.poll() is None, (tmp_path / "serve.err").read_text()
             yield server, port
         finally:
@@ -48,9 +49,9 @@ def preview_server(tmp_path: Path, content: Path, *options: str):
             server.wait()
 
 
-def can_connect(port: int) -> bool:
+def can_connect(port: int, address: str = "127.0.0.1") -> bool:
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        socket.create_connection((address, port), timeout=1).close()
         return True
     except OSError:
         return False
@@ -101,6 +102,21 @@ def test_listens_on_loopback_only_by_default(tmp_path):
     assert "Warning" not in (tmp_path / "serve.err").read_text()
 
 
+def test_the_ipv6_loopback_address_works_like_127_0_0_1(tmp_path):
+    # Adversarial review, item 12: `serve --host ::1` ended in a traceback (the preview's address
+    # needs the brackets of http://[::1]:8000/), and then every request was refused.
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    with preview_server(tmp_path, make_content(tmp_path), "--host", "::1", address="::1") as (_, port):
+        assert listening_addresses(port) == {"00000000000000000000000001000000"}  # ::1
+        statuses = [get_as(port, host, address="::1") for host in (f"[::1]:{port}".encode(), b"evil.example")]
+    assert statuses == [200, 403]
+    assert "Warning" not in (tmp_path / "serve.err").read_text() and "Traceback" not in (tmp_path / "serve.err").read_text()
+    assert f"Preview on http://[::1]:{port}/ (drafts shown)." in (tmp_path / "serve.log").read_text()
+
+
 def test_an_explicit_host_is_used_with_a_warning(tmp_path):
     with preview_server(tmp_path, make_content(tmp_path), "--host", "0.0.0.0") as (_, port):
         assert listening_addresses(port) == {"00000000"}
@@ -121,10 +137,10 @@ TRAVERSALS = [
 ]
 
 
-def get_as(port: int, host: bytes) -> int:
-    """The status of a request for the home page that names `host` in its Host header."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+def get_as(port: int, host: bytes, target: bytes = b"/", address: str = "127.0.0.1") -> int:
+    """The status of a request (for the home page unless told) that names `host` in its Host header."""
+    with socket.create_connection((address, port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
         return int(sock.recv(100).split(b" ", 2)[1])
 
 
@@ -287,3 +303,24 @@ def test_a_port_in_use_or_out_of_range_is_a_message_not_a_traceback(tmp_path):
             f"Hint: Stop the other server, or add --port {port + 1}.") in busy.stderr
     assert wrong.returncode == 2 and wrong.stderr.endswith(
         "error: argument --port: '99999' is not a port number from 1 to 65535\n")
+
+
+@pytest.mark.parametrize("option", ["--content", "--preview-dir"])
+def test_a_link_loop_or_a_missing_content_folder_is_a_message_not_a_traceback(tmp_path, option):
+    # Adversarial review, item 12: a link loop ended in a traceback from pathlib, and a missing
+    # content folder in one from the watcher's thread, with the server left running.
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    folders = {"--content": str(make_content(tmp_path)), "--preview-dir": str(tmp_path / "preview"),
+               option: str(tmp_path / "loop-a")}
+    looped = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(free_port()),
+                             *[part for pair in folders.items() for part in pair]],
+                            capture_output=True, text=True, timeout=PATIENCE)
+    missing = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(free_port()),
+                              "--content", str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=PATIENCE)
+    assert looped.returncode == 1 and looped.stderr == (
+        f"{tmp_path / 'loop-a'}: {option} can't be used: Too many levels of symbolic links. "
+        "Hint: One of the links on the way leads back to itself: give the real folder instead.\n")
+    assert missing.returncode == 1 and missing.stderr == (
+        f"{tmp_path / 'nowhere'}: --content must be a folder that exists. "
+        "Hint: Give the folder that holds site.yml, tips/ and pages/.\n")

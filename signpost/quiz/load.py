@@ -38,7 +38,7 @@ CONDITION_KEYS = {"flag": ("flag",), "question": ("question", "is"),
 LIMITS = ("at_least", "above", "at_most", "below")
 LIMIT_WORDS = {"at_least": "at least", "above": "more than", "at_most": "at most", "below": "less than"}
 MAX_DECIMALS = 2
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
 RED_FLAGS = tuple(FLAG_FLOORS)
 
 
@@ -197,7 +197,7 @@ def read_maps(data: YamlMap, key: str, path, problems, required=False) -> list[Y
 def read_id(data: YamlMap, path, problems, kind: str) -> str:
     """An id: lowercase letters, digits and hyphens (it becomes part of the page's HTML ids)."""
     value = read_text(data, "id", path, problems, required=True, where=f" from this {kind}")
-    if value and not ID_PATTERN.match(value):
+    if value and not ID_PATTERN.fullmatch(value):
         better = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
         problems.append(problem(path, data.line_of("id"), f"The {kind} id '{value}' must use only lowercase "
                                 "letters, digits and hyphens", f"Write it as '{better}'."))
@@ -218,7 +218,7 @@ def read_flags(data: YamlMap, path, problems) -> tuple[str, ...]:
     """The built-in flags plus the ones this quiz declares."""
     declared = read_text_list(data, "flags", path, problems)
     for name in declared:
-        if not ID_PATTERN.match(name):
+        if not ID_PATTERN.fullmatch(name):
             problems.append(problem(path, data.line_of("flags"), f"The flag name '{name}' must use only "
                                     "lowercase letters, digits and hyphens"))
         elif name in BUILT_IN_FLAGS:
