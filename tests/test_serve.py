@@ -2,7 +2,9 @@
 the preview folder ever served, and a thousand rapid saves without wedging or leaking."""
 from __future__ import annotations
 
+import base64
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -32,14 +34,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def preview_server(tmp_path: Path, content: Path, *options: str, address: str = "127.0.0.1"):
+def preview_server(tmp_path: Path, content: Path, *options: str, open_files: int | None = None,
+                   address: str = "127.0.0.1"):
     """`build.py serve` on a free port with its own preview folder, reached at `address`; always killed
-    afterwards."""
+    afterwards. `open_files` lowers the server's limit on open files (as `ulimit -n` would)."""
     port, log = free_port(), tmp_path / "serve.log"
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))) if open_files else None
     with open(log, "w") as out, open(tmp_path / "serve.err", "w") as err:
         server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
                                    "--content", str(content), "--preview-dir", str(tmp_path / "preview"), *options],
-                                  stdout=out, stderr=err)
+                                  stdout=out, stderr=err, preexec_fn=limit)
         try:
             wait_for(lambda: server.poll() is not None or can_connect(port, address), "the server to start")
             assert server.poll() is None, (tmp_path / "serve.err").read_text()
@@ -303,6 +307,54 @@ def test_a_port_in_use_or_out_of_range_is_a_message_not_a_traceback(tmp_path):
             f"Hint: Stop the other server, or add --port {port + 1}.") in busy.stderr
     assert wrong.returncode == 2 and wrong.stderr.endswith(
         "error: argument --port: '99999' is not a port number from 1 to 65535\n")
+
+
+# ---- The live-reload socket (adversarial review, item 10) ----
+
+def reload_socket(port: int, host: bytes | None = None, origin: bytes | None = None) -> tuple[int, socket.socket]:
+    """Open the preview's live-reload websocket as a browser would; (HTTP status, the open socket)."""
+    host = host or f"127.0.0.1:{port}".encode()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(b"GET /livereload HTTP/1.1\r\nHost: " + host + b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)) + b"\r\nSec-WebSocket-Version: 13\r\n"
+                 + (b"Origin: " + origin + b"\r\n" if origin else b"") + b"\r\n")
+    response = b""
+    while b"\r\n\r\n" not in response and (chunk := sock.recv(4096)):
+        response += chunk
+    return (int(response.split(b" ", 2)[1]) if response else 0), sock
+
+
+def test_live_reload_takes_only_the_preview_s_own_pages(tmp_path):
+    """A page on another local port, or a site pointing its name at 127.0.0.1, heard every save."""
+    with preview_server(tmp_path, make_content(tmp_path)) as (_, port):
+        own, other_port = f"http://127.0.0.1:{port}".encode(), b"http://127.0.0.1:5173"
+        statuses = {name: reload_socket(port, host, origin)[0] for name, host, origin in [
+            ("own page", None, own),
+            ("localhost", f"localhost:{port}".encode(), f"http://localhost:{port}".encode()),
+            ("no origin (not a browser)", None, None),
+            ("page on another port", None, other_port),
+            ("page on another site", None, b"https://evil.example"),
+            ("another host", f"evil.example:{port}".encode(), f"http://evil.example:{port}".encode())]}
+        script = get_as(port, f"evil.example:{port}".encode(), b"/livereload.js")
+    assert statuses == {"own page": 101, "localhost": 101, "no origin (not a browser)": 101,
+                        "page on another port": 403, "page on another site": 403, "another host": 403}
+    assert script == 403
+    assert "Traceback" not in (tmp_path / "serve.err").read_text()
+
+
+def test_at_most_50_live_reload_sockets_and_no_tracebacks_under_a_256_file_limit(tmp_path):
+    """300 sockets used to exhaust a 256-file limit and log 31,793 tracebacks."""
+    with preview_server(tmp_path, make_content(tmp_path), open_files=256) as (server, port):
+        own = f"http://127.0.0.1:{port}".encode()
+        opened = [reload_socket(port, origin=own) for _ in range(300)]
+        accepted = sum(status == 101 for status, _ in opened)
+        files_open = resources(server.pid)[1]
+        page_status = get(port, b"/tips/warm-up/")[0]
+        for _, sock in opened:
+            sock.close()
+        wait_for(lambda: reload_socket(port, origin=own)[0] == 101, "a socket to be taken again once others closed")
+    assert accepted == 50 and page_status == 200 and files_open < 200
+    assert len((tmp_path / "serve.err").read_text().splitlines()) < 10  # refused quietly: no line per socket
 
 
 @pytest.mark.parametrize("option", ["--content", "--preview-dir"])
