@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import os
 import datetime as dt
@@ -63,6 +64,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     args.rest = rest
     return args
+
+
+FOLDER_OPTIONS = (("content", "--content"), ("out", "--out"), ("preview_dir", "--preview-dir"))
+
+
+def unusable_paths(args) -> list:
+    """Paths given on the command line that lead nowhere: a link loop, or a file on the way to them.
+
+    Found here, once, rather than as a traceback from whichever step first resolves them."""
+    from signpost.problems import problem
+
+    found = []
+    for name, option in FOLDER_OPTIONS:
+        path = getattr(args, name, None)
+        if path is None:
+            continue
+        try:
+            os.stat(path)
+        except FileNotFoundError:   # a new --out folder is made by the build; a missing site.yml is reported by it
+            continue
+        except OSError as error:
+            hint = ("One of the links on the way leads back to itself: give the real folder instead."
+                    if error.errno == errno.ELOOP else f"Give another {option}.")
+            found.append(problem(path, None, f"{option} can't be used: {error.strerror}", hint))
+    if args.command == "serve" and not found and not args.content.is_dir():   # the preview watches it for saves
+        found.append(problem(args.content, None, "--content must be a folder that exists",
+                             "Give the folder that holds site.yml, tips/ and pages/."))
+    return found
 
 
 def cache_name(*folders: Path) -> str:
@@ -153,6 +182,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["build", *argv]
     args = parse_args(argv)
+    unusable = unusable_paths(args)
+    for item in unusable:
+        print(item, file=sys.stderr)
+    if unusable:
+        return 1
     if args.command == "build":
         return run_build(args)
     if args.command == "serve":

@@ -47,6 +47,8 @@ class BodyCache:
             if saved.get("version") != CODE_VERSION:
                 raise ValueError("made by other code")
             entries, documents, made = saved["entries"], saved["documents"], saved["made"]
+            if not well_formed(entries, 4) or not well_formed(documents, 3) or not well_formed(made, 2):
+                raise ValueError("damaged")
         except Exception:  # missing, damaged, or written by other code: start afresh
             entries, documents, made = {}, {}, {}
         cache = cls(entries, path, documents=documents, made=made)
@@ -71,6 +73,11 @@ class BodyCache:
                              "made": self.made or {}}, pickle.HIGHEST_PROTOCOL)
         if save_file(self.path, data):
             self._as_loaded = self.contents()
+
+
+def well_formed(table, size: int) -> bool:
+    """A dict whose every value is a tuple of `size` items, as the cache keeps them."""
+    return isinstance(table, dict) and all(isinstance(value, tuple) and len(value) == size for value in table.values())
 
 
 def save_file(path: Path, data: bytes) -> bool:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import markdown
 from markdown.extensions.sane_lists import SaneListExtension
@@ -30,7 +31,7 @@ from .sanitize import clean_html, removed_html_problem
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
             "reviewed_by", "clinical"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
@@ -57,12 +58,14 @@ class Document:
 def read_text_file(file: Path, display: str) -> tuple[str | None, list[Problem]]:
     """File contents as text with a byte-order mark and Windows line endings removed."""
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as stream:   # no more than the limit: a device such as /dev/zero never ends
+            raw, size = stream.read(MAX_TEXT_BYTES + 1), os.fstat(stream.fileno()).st_size
     except OSError as error:
         return None, [problem(display, None, f"This file could not be read: {error.strerror}")]
     if len(raw) > MAX_TEXT_BYTES:  # ten times the longest tip; a pasted log could take minutes to read
-        size = f"{len(raw) / 1e6:.1f} MB" if len(raw) >= 1e6 else f"{len(raw) // 1000} KB"
-        return None, [problem(display, None, f"This file is {size}, too big for a text file "
+        shown = (f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size // 1000} KB" if size > MAX_TEXT_BYTES
+                 else f"more than {MAX_TEXT_BYTES // 1000} KB")   # a device's size is 0
+        return None, [problem(display, None, f"This file is {shown}, too big for a text file "
                               f"(the limit is {MAX_TEXT_BYTES // 1000} KB)",
                               "Check nothing was pasted in by mistake; pictures go in content/images/.")]
     try:
@@ -104,7 +107,7 @@ def slugify(title: str, longest: int = 60) -> str:
 
 def slug_problem(display: str, stem: str) -> Problem | None:
     """File names become web addresses, so they must be lowercase words joined by hyphens."""
-    if SLUG.match(stem):
+    if SLUG.fullmatch(stem):
         return None
     better = slugify(stem) or "my-tip"
     return problem(display, None, f"The file name '{stem}' can't be used as a web address",
@@ -155,7 +158,7 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
                                 f"'next_review' ({next_review}) must come after 'reviewed' ({reviewed})"))
     tags = read_text_list(meta, "tags", path, problems)
     for tag in tags:
-        if not SLUG.match(tag):
+        if not SLUG.fullmatch(tag):
             problems.append(problem(path, meta.line_of("tags"), f"The tag '{tag}' can't be used as a web address",
                                     "Use lowercase letters, numbers and hyphens, e.g. 'warm-up'."))
     tip = Tip(
@@ -208,21 +211,102 @@ def count_words(body: str) -> int:
 
 # ---- Markdown ----
 
-def convert_markdown(md: markdown.Markdown, text: str) -> tuple[str, str]:
-    """Markdown → (HTML, "") or ("", why it can't be read) for text that would crash or stall Python-Markdown."""
+class Unreadable(NamedTuple):
+    """Why a Markdown text can't be turned into a page, and what to do about it."""
+
+    reason: str
+    hint: str = ("Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
+                 "look for a long run of them.")
+    at: int = 0   # where in the text the trouble starts
+
+
+def convert_markdown(md: markdown.Markdown, text: str) -> tuple[str, Unreadable | None]:
+    """Markdown → (HTML, None), or ("", why it can't be read) for text that would crash or stall Python-Markdown."""
     brackets = text.count("[")
     if brackets > MAX_BRACKETS:  # Python-Markdown pairs brackets in quadratic time: 20,000 take minutes
-        return "", f"it has {brackets} '[' brackets, more than the {MAX_BRACKETS} that can be read in good time"
+        return "", Unreadable(f"it has {brackets} '[' brackets, more than the {MAX_BRACKETS} that can be read in good time")
+    stall = markdown_stall(text)
+    if stall:
+        return "", stall
     try:
-        return md.convert(text), ""
+        return md.convert(text), None
     except RecursionError:  # hundreds of lists or quotes inside each other
-        return "", "lists or quotes are nested inside each other too deeply"
+        return "", Unreadable("lists or quotes are nested inside each other too deeply")
 
 
-def unreadable_markdown(path: str, line: int | None, why: str) -> Problem:
-    return problem(path, line, f"This text could not be turned into a page: {why}",
-                   "Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
-                   "look for a long run of them.")
+def unreadable_markdown(path: str, line: int | None, why: Unreadable) -> Problem:
+    return problem(path, line, f"This text could not be turned into a page: {why.reason}", why.hint)
+
+
+# ---- Text that Python-Markdown reads in quadratic time ----
+#
+# Under the 100 KB limit, some texts take Python-Markdown minutes (99 KB of '<a ' took 121 s).
+# Three mechanisms, each estimated here in about linear time, each with a limit of roughly
+# half a second of Markdown time on these machines; ordinary tips use a small fraction of each:
+#  1. html.parser, looking for raw HTML, matches each '<' + letter as a start tag, and a tag with
+#     no '>' runs on over the text after it. Measured by running the same pattern, stopping once
+#     the characters it has scanned pass the limit.
+#  2. Inline patterns (emphasis, code, escapes, links, entities, HTML, line breaks) search from
+#     each of their marks towards the end of a paragraph, and each match copies the rest of it:
+#     marks × length.
+#  3. A block loses one heading or rule line at a time, and the tables extension splits what is
+#     left into lines again each time: such lines × lines in the block.
+MAX_TAG_SCAN = 2_000_000        # characters html.parser may scan looking for the ends of start tags
+MAX_INLINE_WORK = 50_000_000    # sum over paragraphs of inline marks × paragraph length
+MAX_LINE_WORK = 2_000_000       # sum over paragraphs of heading or rule lines × lines
+# html.parser's own start-tag pattern (Python 3.11's locatestarttagend_tolerant): what it scans.
+START_TAG = re.compile(r"""
+  <[a-zA-Z][^\t\n\r\f />\x00]*
+  (?:[\s/]*(?:(?<=['"\s/])[^\s/>][^\s/=>]*(?:\s*=+\s*(?:'[^']*'|"[^"]*"|(?!['"])[^>\s]*)\s*)?(?:\s|/(?!>))*)*)?
+  \s*""", re.VERBOSE)
+TAG_OPENER = re.compile(r"<[a-zA-Z]")
+SINGLE_LINE_BLOCK = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)", re.MULTILINE)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def markdown_stall(text: str) -> Unreadable | None:
+    """Why Python-Markdown would take minutes over this text, or None; `at` is where the trouble starts."""
+    scanned, first_long = 0, None
+    for opener in TAG_OPENER.finditer(text):
+        length = START_TAG.match(text, opener.start()).end() - opener.start()
+        scanned += length
+        if first_long is None and length > 1000:
+            first_long = opener.start()
+        if scanned > MAX_TAG_SCAN:
+            return Unreadable(f"it has {len(TAG_OPENER.findall(text)):,} '<' signs that start HTML tags, some not "
+                              "closed with '>', which would take minutes to read",
+                              "Close each HTML tag with '>', or write &lt; for a '<' that doesn't start one.",
+                              opener.start() if first_long is None else first_long)
+    lines = text.count("\n") + 1
+    if inline_marks(text) * len(text) <= MAX_INLINE_WORK and lines * lines <= MAX_LINE_WORK:
+        return None   # quick even as one paragraph of heading lines: most texts stop here
+    parts = list(paragraphs(text))
+    inline_work = [(inline_marks(part) * len(part), start) for start, part in parts]
+    line_work = [(len(SINGLE_LINE_BLOCK.findall(part)) * (part.count("\n") + 1), start) for start, part in parts]
+    if sum(work for work, _ in inline_work) > MAX_INLINE_WORK:
+        return Unreadable("it has long paragraphs full of '*', '_', '`', '\\', '<', '[', '!' or '&' signs, "
+                          "which would take minutes to read",
+                          "Break long paragraphs up with blank lines, and check nothing was pasted in by mistake.",
+                          max(inline_work)[1])
+    if sum(work for work, _ in line_work) > MAX_LINE_WORK:
+        return Unreadable("it has thousands of heading or rule lines ('#', '===', '---') with no blank lines "
+                          "between them, which would take minutes to read",
+                          "Put a blank line before and after each heading.", max(line_work)[1])
+    return None
+
+
+def inline_marks(text: str) -> int:
+    """The signs inline patterns search from, and line breaks (two spaces at a line's end)."""
+    return sum(map(text.count, "*_`\\<[&!")) + text.count("  \n")
+
+
+def paragraphs(text: str):
+    """(offset, text) of each run of lines between blank lines."""
+    start = 0
+    for gap in PARAGRAPH_BREAK.finditer(text):
+        yield start, text[start:gap.start()]
+        start = gap.end()
+    yield start, text[start:]
 
 
 class _LinkRewriter(Treeprocessor):
@@ -349,8 +433,9 @@ class MarkdownRenderer:
         self.md.reset()
         self.headings.headings, self.headings.ids = [], set()  # convert() skips them for a blank body
         html, why = convert_markdown(self.md, doc.body)
-        if why:
-            return "", [], [unreadable_markdown(doc.display, doc.body_line, why)]
+        if why is not None:
+            line = doc.body_line + doc.body.count("\n", 0, why.at)
+            return "", [], [unreadable_markdown(doc.display, line, why)]
         headings = self.headings.headings
         self._check_heading_levels(headings)
         self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)

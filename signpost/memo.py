@@ -138,6 +138,9 @@ class SavedPages:
                 raise ValueError("not an index")
         except (OSError, ValueError, LookupError, TypeError):
             last, related = {}, ("", {})
+        # A damaged entry (null, a number, a short list) only means that page is rendered again.
+        last = {path: entry for path, entry in last.items() if isinstance(entry, list) and len(entry) == 2
+                and all(isinstance(part, str) for part in entry)}
         bytecode = DiskBytecodeCache(str(cache_dir / "templates"))
         return cls(index_path, Path(folder), bytecode, last, related=related)
 

@@ -1,7 +1,17 @@
 """The one problem type every layer reports, and the exception that carries a list of them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters (a terminal obeys ESC codes), line and paragraph separators, and the marks
+# that reverse the order text is shown in: a file name or title may carry any of them.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text with its control characters written as Python escapes: 'a\x1b[31m' stays visible as such."""
+    return UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +29,7 @@ class Problem:
         text = f"{where}: {self.message}"
         if self.severity != "error":
             text = f"{where}: {self.severity}: {self.message}"
-        return f"{text} Hint: {self.hint}" if self.hint else text
+        return printable(f"{text} Hint: {self.hint}" if self.hint else text)
 
 
 def problem(path, line, message: str, hint: str = "", severity: str = "error") -> Problem:

@@ -12,12 +12,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
-from tornado.web import HTTPError
+from tornado.web import Application, HTTPError
+from tornado.websocket import WebSocketHandler
 
 from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
@@ -33,24 +36,26 @@ li{{margin:1rem 0;padding:.75rem 1rem;border-left:6px solid #c8102e;background:#
 code{{font-weight:700}}ul{{padding:0}}</style></head>
 <body><main><h1>Something needs fixing before this page can be shown</h1>
 <p>The preview will come back by itself as soon as you save the fix. The published site is not affected.</p>
-<ul>{items}</ul></main></body></html>
+<ul>{items}</ul></main>{script}</body></html>
 """
 
 
-def render_error_page(problems: list[Problem]) -> bytes:
-    """Every problem as a plain-language list, file and line first."""
+def render_error_page(problems: list[Problem], reload_script: str = "") -> bytes:
+    """Every problem as a plain-language list, file and line first; with `reload_script` (livereload.js's
+    address) the page reloads itself once the mistake is fixed."""
     items = []
     for item in problems:
         where = f"{item.path}, line {item.line}" if item.line else item.path
         hint = f"<br>How to fix it: {html.escape(item.hint)}" if item.hint else ""
         items.append(f"<li><code>{html.escape(where)}</code><br>{html.escape(item.message)}{hint}</li>")
-    return ERROR_PAGE.format(items="".join(items)).encode("utf-8")
+    script = f'<script src="{html.escape(reload_script)}"></script>' if reload_script else ""
+    return ERROR_PAGE.format(items="".join(items), script=script).encode("utf-8")
 
 
-def show_problems_everywhere(problems: list[Problem], preview: Path) -> None:
+def show_problems_everywhere(problems: list[Problem], preview: Path, reload_script: str = "") -> None:
     """Replace every preview page with the error page, so whatever page is open shows it."""
     pages = [p.relative_to(preview).as_posix() for p in preview.rglob("*.html")] if preview.is_dir() else []
-    page = render_error_page(problems)
+    page = render_error_page(problems, reload_script)
     write_site({path: page for path in pages or ["index.html"]}, preview)
 
 
@@ -83,7 +88,8 @@ def rebuild(preview: Preview) -> bool:
             print(item, file=sys.stderr, flush=True)
         preview.written = None
         try:
-            show_problems_everywhere(failure.problems, preview.folder)
+            show_problems_everywhere(failure.problems, preview.folder,
+                                     f"/livereload.js?port={urlsplit(preview.base_url).port}")
         except BuildFailed:  # the preview folder itself can't be written: the messages above say why
             pass
         return False
@@ -143,22 +149,98 @@ class RebuildWatcher:
             self._run(reload_browsers, force_polling=True)
 
 
+MAX_CONNECTIONS = 100       # open connections of any kind: well inside a 256-file limit
+MAX_RELOAD_SOCKETS = 50     # live-reload sockets, one per open preview tab
+
+
+def refuse_other_hosts(handler) -> None:
+    """On loopback, a request naming another host is refused: a web page that points its own
+    domain at 127.0.0.1 ("DNS rebinding") can't read the preview or listen to it."""
+    if handler.settings["loopback_only"] and not is_loopback(handler.request.host_name):
+        raise HTTPError(403)
+
+
 class PreviewFileHandler(StaticFileHandler):
     """livereload's file handler (Tornado's, which keeps requests inside the preview folder), but a
     null byte in the address is a plain 404 rather than a 500 with a traceback in the terminal,
-    and on loopback a request naming another host is refused: a web page that points its own
-    domain at 127.0.0.1 ("DNS rebinding") can't read the preview."""
-
-    loopback_only = True
+    and requests naming another host are refused."""
 
     def prepare(self):
-        if self.loopback_only and not is_loopback(self.request.host_name):
-            raise HTTPError(403)
+        refuse_other_hosts(self)
 
     def validate_absolute_path(self, root, absolute_path):
         if "\x00" in absolute_path:
             raise HTTPError(404)
         return super().validate_absolute_path(root, absolute_path)
+
+
+class ReloadScript(LiveReloadJSHandler):
+    """livereload.js, under the same rule as the pages."""
+
+    def prepare(self):
+        refuse_other_hosts(self)
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's socket, which took any host and any origin: a page on another local port
+    connected and heard every save. Here only the preview's own pages may connect (Tornado's
+    same-origin check, and the pages' host rule), and no more than MAX_RELOAD_SOCKETS at once;
+    the rest are refused without a line in the terminal."""
+
+    async def prepare(self):
+        refuse_other_hosts(self)
+        if len(self.settings["reload_sockets"]) >= MAX_RELOAD_SOCKETS:
+            self.set_status(503)
+            await self.finish()
+            self.request.connection.close()   # not kept alive: its file is free again at once
+
+    def check_origin(self, origin):
+        return WebSocketHandler.check_origin(self, origin)
+
+    def open(self):
+        sockets = self.settings["reload_sockets"]
+        if len(sockets) >= MAX_RELOAD_SOCKETS:   # many handshakes passed prepare() at once
+            self.close()
+        else:
+            sockets.add(self)
+
+    def on_close(self):
+        self.settings["reload_sockets"].discard(self)
+        super().on_close()
+
+    def _log(self):   # Tornado's line per request: none for sockets refused for being too many
+        if self.get_status() != 503:
+            super()._log()
+
+
+class CappedHTTPServer(HTTPServer):
+    """Tornado's server, closing connections beyond MAX_CONNECTIONS as soon as they arrive, so the
+    process never runs out of files: then every accept logs a traceback (300 sockets under a
+    256-file limit logged 31,793)."""
+
+    def handle_stream(self, stream, address):
+        if len(self._connections) >= MAX_CONNECTIONS:
+            stream.close()
+            return
+        super().handle_stream(stream, address)
+
+
+class PreviewServer(Server):
+    """livereload's server with its endpoints behind the pages' rule: the reload socket and script
+    guarded, no /forcereload (any page could make every preview reload), and pages served as
+    built: they load livereload.js themselves (the inline loader livereload injects into every
+    page is blocked by our CSP), and so does the error page."""
+
+    def __init__(self, watcher, loopback_only: bool):
+        super().__init__(watcher=watcher)
+        self.SFH, self.loopback_only = PreviewFileHandler, loopback_only
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        LiveReloadHandler.watcher, LiveReloadHandler.live_css = self.watcher, live_css
+        handlers = [(r"/livereload", ReloadSocket), (r"/livereload.js", ReloadScript),
+                    *self.get_web_handlers(b"")]
+        app = Application(handlers, loopback_only=self.loopback_only, reload_sockets=set())
+        CappedHTTPServer(app).listen(port, address=host)
 
 
 def reload_browsers(loop, tries: int = 20) -> None:
@@ -171,9 +253,9 @@ def reload_browsers(loop, tries: int = 20) -> None:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether only this computer can reach an address (127.x.x.x, ::1, localhost)."""
+    """Whether only this computer can reach an address (127.x.x.x, ::1 or [::1], localhost)."""
     try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
     except ValueError:  # a host name: assume others can reach it
         return False
 
@@ -189,12 +271,12 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     host = host or "127.0.0.1"
     project = Project.at(root, content)
     folder = Path(preview or root / ".preview")
-    state = Preview(project, folder, f"http://{host}:{port}/")
+    address = f"[{host}]" if ":" in host else host   # an IPv6 address (::1) goes in brackets in a URL
+    state = Preview(project, folder, f"http://{address}:{port}/")
     rebuild(state)
     watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
     print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
-    server = Server(watcher=watcher)
-    server.SFH = type("PreviewFiles", (PreviewFileHandler,), {"loopback_only": is_loopback(host)})
+    server = PreviewServer(watcher, loopback_only=is_loopback(host))
     try:
         server.serve(root=str(folder), port=port, host=host, restart_delay=0)
     except OSError as error:  # e.g. another preview already uses the port

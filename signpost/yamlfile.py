@@ -33,8 +33,47 @@ class YamlList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class WrittenInt(int):
+    """A whole number that remembers how it was written: str() gives the editor's text back."""
+
+    def __new__(cls, value: int, text: str):
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self):  # pickled with its text (the body cache keeps front matter)
+        return type(self), (int(self), self.text)
+
+
+class WrittenFloat(float):
+    """A decimal number that remembers how it was written ('1.10' stays '1.10' as text)."""
+
+    def __new__(cls, value: float, text: str):
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self):
+        return type(self), (float(self), self.text)
+
+
+# YAML 1.1 reads 02071234567 as octal (283457911), 5:2 as base 60 (302), 0b1010 and 0x1F as
+# binary and hex, 1_000 as 1000. Only plain decimals are numbers here (YAML 1.2's core schema,
+# minus leading zeros, which a phone number has); everything else stays text as written.
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
 def _make_loader_class(base):
-    """A safe loader variant with YAML 1.2 booleans."""
+    """A safe loader variant with YAML 1.2 booleans and plain decimal numbers that keep their text."""
 
     class Loader(base):
         pass
@@ -43,14 +82,12 @@ def _make_loader_class(base):
     # labelled No would silently turn into False. Only true/false are booleans here; the
     # field readers below explain when a yes/no was probably meant as true/false.
     Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
         for first, resolvers in base.yaml_implicit_resolvers.items()
     }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
     return Loader
 
 
@@ -89,6 +126,27 @@ class _LineAware:
             result.key_lines[key] = self.file_line(key_node)
         return result
 
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if node.style == '"':  # only double quotes turn backslash codes (\x00, \e, \ud800) into characters
+            self.check_unescaped(value, node)
+        return value
+
+    def check_unescaped(self, value: str, node) -> None:
+        """The reader refuses control characters typed into the file; refuse them made by escapes too."""
+        refused = yaml.reader.Reader.NON_PRINTABLE.search(value)
+        if refused:
+            self.problems.append(problem(
+                self.path, self.file_line(node), "A backslash code in this quoted text makes a character that "
+                f"isn't allowed (U+{ord(refused.group()):04X})",
+                "Delete the code (such as \\x00, \\e or \\u…); to write a backslash itself, write \\\\."))
+
+    def construct_written_int(self, node):
+        return WrittenInt(self.construct_yaml_int(node), node.value)
+
+    def construct_written_float(self, node):
+        return WrittenFloat(self.construct_yaml_float(node), node.value)
+
     def construct_sequence(self, node, deep=False):
         result = YamlList(self.construct_object(child, deep=True) for child in node.value)
         result.line = self.file_line(node)
@@ -122,6 +180,8 @@ class _FastLineLoader(_LineAware, _make_loader_class(getattr(yaml, "CSafeLoader"
 for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor("tag:yaml.org,2002:map", _LineAware.construct_mapping)
     _loader.add_constructor("tag:yaml.org,2002:seq", _LineAware.construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:int", _LineAware.construct_written_int)
+    _loader.add_constructor("tag:yaml.org,2002:float", _LineAware.construct_written_float)
 
 _HINTS = [
     ("'\\t'", "Indent with spaces, not tabs."),
@@ -188,6 +248,7 @@ def _load_yaml_carefully(text: str, path, first_line: int):
 # ---- Reading typed fields out of a YamlMap, collecting problems instead of raising ----
 
 _YES_NO = {"yes", "no", "on", "off", "y", "n"}
+_NUMBER_LIKE = re.compile(r"[-+]?0[0-9_]+$|[-+]?0[bxo][0-9a-fA-F_]+$|[-+]?[0-9][0-9_]*(?::[0-9_]+)+$|[-+]?[0-9]+_[0-9_]+$")
 
 
 def double_quoted(text: str) -> str:
@@ -264,12 +325,13 @@ def read_int(data: YamlMap, key, path, problems, default=0, minimum=None):
     """A whole number."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(problem(path, data.line_of(key), f"'{key}' must be a whole number, got '{value}'"))
+        hint = "Write it as plain digits, like 12: no leading zero, and no _, : or 0x." if _NUMBER_LIKE.match(str(value)) else ""
+        problems.append(problem(path, data.line_of(key), f"'{key}' must be a whole number, got '{value}'", hint))
         return default
     if minimum is not None and value < minimum:
         problems.append(problem(path, data.line_of(key), f"'{key}' must be at least {minimum}, got {value}"))
         return default
-    return value
+    return int(value)
 
 
 def read_text_list(data: YamlMap, key, path, problems):

@@ -1,4 +1,6 @@
 """The Markdown cache and parallel rendering: never stale, and byte-identical to a plain build."""
+import os
+import pickle
 import shutil
 
 import pytest
@@ -52,6 +54,23 @@ def test_cache_is_never_stale(tmp_path):
 def test_a_damaged_cache_file_is_ignored(tmp_path):
     (tmp_path / "cache.json").write_text("{not json")
     assert BodyCache.load(tmp_path / "cache.json").entries == {}
+
+
+@pytest.mark.parametrize("part", ["entries", "documents", "made"])
+@pytest.mark.parametrize("damage", ["null values", "a list", None])
+def test_a_cache_file_of_the_wrong_shape_costs_a_cold_build_not_a_crash(tmp_path, part, damage):
+    # Adversarial review, item 12: a cache that unpickled but held a None where an entry belongs crashed the build.
+    content = make_content(tmp_path)
+    os.utime(content / "tips/warm-up.md", (1, 1))   # old enough to be trusted by its signature
+    project, out, path = Project.at(ROOT, content), tmp_path / "dist", tmp_path / "cache.pickle"
+    build(project, out, cache=BodyCache.load(path))
+    good = snapshot(out)
+    saved = pickle.loads(path.read_bytes())
+    saved[part] = {key: None for key in saved[part]} if damage == "null values" else [] if damage == "a list" else None
+    path.write_bytes(pickle.dumps(saved))
+    assert BodyCache.load(path).entries == {}
+    build(project, out, cache=BodyCache.load(path))
+    assert snapshot(out) == good
 
 
 def test_preview_reuses_unchanged_tip_pages_but_never_a_stale_one(tmp_path):

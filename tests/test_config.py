@@ -1,6 +1,6 @@
 """site.yml: required settings, unknown keys with suggestions, base URL handling."""
 from signpost.config import load_config
-from tests.sitekit import SITE_YML, write_files
+from tests.sitekit import SITE_YML, build_site, tip, write_files
 
 
 def load(tmp_path, text, override=None):
@@ -40,3 +40,13 @@ def test_missing_file(tmp_path):
     assert config is None
     assert str(problems[0]) == ("content/site.yml: The site settings file is missing. "
                                 "Hint: Create content/site.yml; see EDITING.md for an example.")
+
+
+def test_numbers_in_text_fields_are_published_as_written(tmp_path):
+    # Adversarial review, item 5: YAML 1.1 published this phone number as 283457911 (octal) and
+    # the title as 302 (5:2 read in base 60).
+    site_yml = SITE_YML.replace("phone: 0100 000 000", "phone: 02071234567")
+    out = build_site(tmp_path, {"site.yml": site_yml, "tips/warm-up.md": tip(title="5:2")})
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="tel:02071234567">02071234567<' in home and ">5:2<" in home
+    assert "283457911" not in home and ">302<" not in home

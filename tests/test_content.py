@@ -240,3 +240,35 @@ def test_the_page_ids_headings_avoid_are_the_templates_own():
     written = {m for path in (ROOT / "templates").glob("*.html")
                for m in re.findall(r'\bid="([a-z][a-z-]*)"', path.read_text(encoding="utf-8"))}
     assert written == PAGE_IDS
+
+
+# ---- Text Python-Markdown would take minutes over (adversarial review, item 7) ----
+
+STALLS = {  # each took seconds before it was refused (99 KB of the first took 121 s); now refused at once
+    "'<a ' again and again": ("<a " * 4_000, "it has 4,000 '<' signs that start HTML tags, some not closed with '>', "
+                              "which would take minutes to read. Hint: Close each HTML tag with '>', or write &lt; "
+                              "for a '<' that doesn't start one."),
+    "'*a' in one paragraph": ("*a" * 15_000, "it has long paragraphs full of '*', '_', '`', '\\', '<', '[', '!' or '&' "
+                              "signs, which would take minutes to read. Hint: Break long paragraphs up with blank "
+                              "lines, and check nothing was pasted in by mistake."),
+    "'#' lines with no blank line": ("#\n" * 5_000, "it has thousands of heading or rule lines ('#', '===', '---') with "
+                                     "no blank lines between them, which would take minutes to read. Hint: Put a blank "
+                                     "line before and after each heading."),
+}
+
+
+@pytest.mark.parametrize("name", STALLS)
+def test_markdown_that_would_stall_the_build_is_refused(tmp_path, name):
+    body, why = STALLS[name]
+    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body="## Intro\n\nFine.\n\n" + body)})
+    assert problems == [f"content/tips/warm-up.md:12: This text could not be turned into a page: {why}"]
+
+
+def test_a_long_ordinary_tip_is_not_refused(tmp_path):
+    """Every tip of the real site, one after another, to just under the 100 KB limit."""
+    bodies = [p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in sorted((ROOT / "content" / "tips").glob("*.md"))]
+    body = ""
+    while len(body.encode()) < 90_000:
+        body += re.sub(r"\]\([^)]*\)", "]", "\n\n".join(bodies)) + "\n\n"  # links to tips this site lacks: plain text
+    site, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body)})
+    assert problems == [] and len(site.tips[0].body_html) > 90_000

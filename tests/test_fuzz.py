@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -252,3 +254,87 @@ def test_random_text_as_a_quiz(text):
                               "quiz/fuzz-quiz.yml": mutated(QUIZ_FIXTURES[-1], max_edits=1)}))
 def test_whole_builds_end_in_problems_or_a_site(files):
     build_outcome({**files, "tips/shoes.md": TIP})
+
+
+# ---- YAML numbers and escape codes (adversarial review, items 5 and 9) ----
+
+# Texts PyYAML (YAML 1.1) would read as numbers and publish changed: octal, binary, hex, base 60,
+# underscores, leading zeros, signs, trailing zeros after a point.
+NUMBER_LIKE = st.from_regex(r"\A[-+]?(?:0[0-7_]{1,12}|0b[01_]{1,8}|0x[0-9a-fA-F_]{1,6}|[1-9][0-9_]{0,6}(?::[0-5]?[0-9]){1,3}"
+                            r"|[0-9]{1,5}\.[0-9_]{0,4}|[0-9]{1,12})\Z")
+ESCAPES = st.sampled_from([f"\\x{code:02x}" for code in range(0x20)] + [
+    "\\e", "\\a", "\\0", "\\x7f", "\\x85", "\\x9f", "\\ud800", "\\udfff", "\\uFFFE", "\\uffff", "\\U0010FFFF",
+    "\\N", "\\_", "\\L", "\\P", "\\t", "\\n", "\\\\", '\\"', "\\u00e9", "\\U0001F600"])
+
+
+@budget(100)
+@given(NUMBER_LIKE, NUMBER_LIKE)
+def test_number_like_text_is_published_as_written(title, phone):
+    files = {"tips/fuzz.md": f"---\ntitle: {title}\nsummary: S\ndate: 2026-01-01\n---\nText.\n",
+             "site.yml": SITE_YML.replace("0100 000 000", phone)}
+    with content_folder(files) as content:
+        site, problems = load_site(Project.at(ROOT, content))
+        assert problems == [] and (site.tips[0].title, site.config.phone) == (title, phone)
+
+
+@budget(60)
+@given(st.lists(ESCAPES | st.text(alphabet="ab ", max_size=3), min_size=1, max_size=6).map("".join),
+       st.sampled_from(["tip", "site", "quiz"]))
+def test_escape_codes_in_quoted_text_end_in_problems_or_valid_output(text, where):
+    quoted = f'"x{text}"'
+    files = {"tips/fuzz.md": f"---\ntitle: {quoted if where == 'tip' else 'T'}\nsummary: S\ndate: 2026-01-01\n---\nText.\n",
+             "site.yml": SITE_YML.replace("Test Clinic footer.", quoted) if where == "site" else SITE_YML,
+             "quiz/fuzz-quiz.yml": QUIZ_FIXTURES[-1].replace("title: ", f"title: {quoted}\n#", 1) if where == "quiz" else ""}
+    with content_folder({rel: text for rel, text in files.items() if text}) as content:
+        out = content.parent / "dist"
+        try:
+            build(Project.at(ROOT, content), out)
+        except BuildFailed as failure:
+            assert_clear(failure.problems)
+            return
+        for feed in out.rglob("*.xml"):  # a control character would make the feed or sitemap invalid XML
+            ElementTree.parse(feed)
+
+
+# ---- Markdown that Python-Markdown reads in quadratic time (adversarial review, item 7) ----
+
+STALL_PIECES = ["<a ", "<a\t", "<p ", '<a b="', "<http://", "*a", "**a", "_|", "*_", "\\", "`_", "a  \n", "#\n", "=\n",
+                "-\n", "---\n", "&amp;", "<b>x</b>", "*a* ", "- a\n", "1. a\n", "> a\n", "word ", "\n\n", "[a](b) "]
+HANG = 60  # seconds: a document refused or read takes well under one; these took minutes (121 s at 99 KB)
+
+
+@budget(10)
+@given(st.lists(st.sampled_from(STALL_PIECES) | st.text(max_size=3), min_size=1, max_size=3),
+       st.integers(1_000, 99_000))
+def test_long_repetitive_markdown_is_read_or_refused_without_stalling(pieces, size):
+    unit = "".join(pieces) or "x"
+    body = (unit * (size // len(unit.encode()) + 1)).encode()[:size].decode("utf-8", "ignore")
+    started = time.monotonic()
+    load_outcome({"tips/fuzz.md": "---\ntitle: T\nsummary: S\ndate: 2026-01-01\n---\n" + body})
+    assert time.monotonic() - started < HANG, (unit, size)
+
+
+# ---- Quizzes whose proof would explode (adversarial review, item 6) ----
+
+@st.composite
+def checklists_named_in_rules(draw) -> str:
+    """Up to three checklists of up to 14 options, a drawn share of them named in rules."""
+    questions, rules = [], []
+    for q in range(draw(st.integers(1, 3))):
+        size = draw(st.integers(2, 14))
+        named = draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=size, unique=True))
+        questions.append(f"  - id: q{q}\n    question: Which?\n    choose: {draw(st.sampled_from(['many', 'one']))}\n"
+                         f"    required: {draw(st.booleans())}\n    options:\n"
+                         + "".join(f"      - {{id: o{i}, label: O{i}}}\n" for i in range(size)))
+        rules.append(f"  - when: {{question: q{q}, is: [{', '.join(f'o{i}' for i in named)}]}}\n    outcome: seen\n")
+    return ("title: Big\nreviewed: 2026-01-01\nnext_review: 2027-01-01\nquestions:\n" + "".join(questions)
+            + "rules:\n" + "".join(rules) + "  - otherwise: other\noutcomes:\n"
+            "  - {id: seen, urgency: non-urgent, title: Seen}\n  - {id: other, urgency: self-care, title: Other}\n")
+
+
+@budget(8)
+@given(checklists_named_in_rules())
+def test_quizzes_too_big_to_prove_end_in_a_problem_without_stalling(text):
+    started = time.monotonic()
+    quiz_outcome(text)  # two checklists of 12 named options: a MemoryError after minutes
+    assert time.monotonic() - started < HANG

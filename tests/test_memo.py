@@ -142,15 +142,19 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", json.dumps({"index.html": ["x"]}).encode(),
                                     json.dumps({"pages": {"index.html": ["x"]}, "related": ["", {}]}).encode(),
-                                    "related's own key, with nonsense".encode()])
+                                    "related's own key, with nonsense".encode(),
+                                    "entries that are null, a number, too short or not texts".encode()])
 def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
     build(project, out, memo=SavedPages.load(cache_dir, "d", out))
     good = snapshot(out)
+    index = json.loads((cache_dir / "pages-d.json").read_text())
     if damage.startswith(b"related"):
-        index = json.loads((cache_dir / "pages-d.json").read_text())
         damage = json.dumps({**index, "related": [index["related"][0], {"rest": ["no-such-tip"], "shoes": 5}]}).encode()
+    elif damage.startswith(b"entries"):  # adversarial review, item 12: a null entry was a traceback
+        pages = dict(zip(index["pages"], [None, 5, ["key"], [1, 2], "x"] * len(index["pages"])))
+        damage = json.dumps({**index, "pages": pages}).encode()
     (cache_dir / "pages-d.json").write_bytes(damage)
     build(project, out, memo=SavedPages.load(cache_dir, "d", out))
     assert snapshot(out) == good

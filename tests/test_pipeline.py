@@ -1,4 +1,5 @@
 """Whole builds: what gets written, reproducibility, atomic swaps, and the command line."""
+import os
 import re
 import shutil
 import subprocess
@@ -131,3 +132,16 @@ def test_sources_are_read_again_only_when_their_signature_changed_or_is_too_rece
     assert second["rest"].meta["title"] == "Rest days" and second["shoes"].meta["title"] == "Trainers"
     third = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
     assert third["rest"] is not second["rest"] and third["shoes"] is second["shoes"]
+
+
+@pytest.mark.parametrize("option", ["--out", "--content"])
+def test_a_link_loop_given_as_a_folder_is_a_problem_not_a_traceback(tmp_path, option):
+    # Adversarial review, item 12: resolving the path for the cache's name raised RuntimeError.
+    build_site(tmp_path)
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    folders = {"--content": tmp_path / "content", "--out": tmp_path / "out", option: tmp_path / "loop-a"}
+    result = run_cli("build", *[part for pair in folders.items() for part in pair])
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (f"{tmp_path / 'loop-a'}: {option} can't be used: Too many levels of symbolic links. "
+                             "Hint: One of the links on the way leads back to itself: give the real folder instead.\n")

@@ -28,6 +28,8 @@ def bad_name(path: str, stem: str, better: str) -> str:
             f"Hint: Use lowercase letters, numbers and hyphens only, e.g. '{better}'.")
 
 
+ESCAPED = "A backslash code in this quoted text makes a character that isn't allowed"
+ESCAPE_HINT = "Hint: Delete the code (such as \\x00, \\e or \\u…); to write a backslash itself, write \\\\."
 UNREADABLE = "This text could not be turned into a page: "
 MARKDOWN_HINT = ("Markdown uses [ ] for links, and indented '-' or '>' lines for lists and quotes; "
                  "look for a long run of them.")
@@ -75,12 +77,21 @@ CORPUS = {
     "control character": ({"tips/warm-up.md": tip(title="Warm\x1b[31m up")},
                           ["content/tips/warm-up.md:2: This YAML contains an invisible character (U+001B) that "
                            "isn't allowed. Hint: Delete it: retype the line, or paste it again as plain text."]),
+    "control characters made by escapes": (  # adversarial review, item 9: invalid feed.xml
+        {"tips/warm-up.md": tip(title='"Warm\\x00\\e up"'), "quiz/check.yml": QUIZ.replace("title: ", 'title: "Bell\\a"\n#', 1)},
+        [f"content/tips/warm-up.md:2: {ESCAPED} (U+0000). {ESCAPE_HINT}", f"content/quiz/check.yml:6: {ESCAPED} (U+0007). {ESCAPE_HINT}"]),
+    "a lone surrogate made by an escape": (  # item 9: a traceback when the page was encoded as UTF-8
+        {"site.yml": SITE_YML.replace("Test Clinic footer.", '"Footer\\ud800"')},
+        [f"content/site.yml:6: {ESCAPED} (U+D800). {ESCAPE_HINT}"]),
     "slug key with ../": ({"tips/warm-up.md": tip(slug="../../etc/passwd")},
                           ["content/tips/warm-up.md:7: Unknown key 'slug'. Hint: Allowed keys: clinical, date, draft, "
                            "next_review, order, reviewed, reviewed_by, sources, summary, tags, title."]),
     "file name with ..": ({"tips/..md": tip(), "tips/a..b.md": tip(), "quiz/...yml": QUIZ},
                           [bad_name("quiz/...yml", "..", "my-tip"), bad_name("tips/..md", ".", "my-tip"),
                            bad_name("tips/a..b.md", "a..b", "a-b")]),
+    "file name ending in a new line": (  # adversarial review, item 12: passed, and made a folder name with it
+        {"tips/warm\n.md": tip(), "tips/up\x1b[2J.md": tip()},
+        [bad_name("tips/warm\\n.md", "warm\\n", "warm"), bad_name("tips/up\\x1b[2J.md", "up\\x1b[2J", "up-2j")]),
     "file name with markup": ({"tips/x<script>.md": tip()}, [bad_name("tips/x<script>.md", "x<script>", "x-script")]),
     "slugs that differ only by case": ({"tips/Warm-Up.md": tip()}, [bad_name("tips/Warm-Up.md", "Warm-Up", "warm-up")]),
     "file names with spaces and accents": ({"tips/my tip.md": tip(), "pages/café.md": tip()},
@@ -104,6 +115,11 @@ CORPUS = {
     "a quiz intro with 20,000 brackets": ({"quiz/check.yml": QUIZ.replace("title: ", f"intro: '{'[' * 20_000}'\ntitle: ", 1)},
                                           [f"content/quiz/check.yml:6: {UNREADABLE}it has 20000 '[' brackets, more than "
                                            f"the 2000 that can be read in good time. Hint: {MARKDOWN_HINT}"]),
+    "a quiz intro of '<a ' again and again": (  # adversarial review, item 7: 99 KB of it took 121 s
+        {"quiz/check.yml": QUIZ.replace("title: ", f"intro: '{'<a ' * 4_000}'\ntitle: ", 1)},
+        [f"content/quiz/check.yml:6: {UNREADABLE}it has 4,000 '<' signs that start HTML tags, some not closed with "
+         "'>', which would take minutes to read. Hint: Close each HTML tag with '>', or write &lt; for a '<' that "
+         "doesn't start one."]),
     "YAML nested 5,000 deep": ({"tips/warm-up.md": "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n"},
                                ["content/tips/warm-up.md:2: This YAML could not be read: it is nested too deeply. "
                                 "Hint: Look for a long run of [ or { brackets."]),

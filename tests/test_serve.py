@@ -2,7 +2,9 @@
 the preview folder ever served, and a thousand rapid saves without wedging or leaking."""
 from __future__ import annotations
 
+import base64
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -32,15 +34,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def preview_server(tmp_path: Path, content: Path, *options: str):
-    """`build.py serve` on a free port with its own preview folder; always killed afterwards."""
+def preview_server(tmp_path: Path, content: Path, *options: str, open_files: int | None = None,
+                   address: str = "127.0.0.1"):
+    """`build.py serve` on a free port with its own preview folder, reached at `address`; always killed
+    afterwards. `open_files` lowers the server's limit on open files (as `ulimit -n` would)."""
     port, log = free_port(), tmp_path / "serve.log"
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))) if open_files else None
     with open(log, "w") as out, open(tmp_path / "serve.err", "w") as err:
         server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
                                    "--content", str(content), "--preview-dir", str(tmp_path / "preview"), *options],
-                                  stdout=out, stderr=err)
+                                  stdout=out, stderr=err, preexec_fn=limit)
         try:
-            wait_for(lambda: server.poll() is not None or can_connect(port), "the server to start")
+            wait_for(lambda: server.poll() is not None or can_connect(port, address), "the server to start")
             assert server.poll() is None, (tmp_path / "serve.err").read_text()
             yield server, port
         finally:
@@ -48,9 +53,9 @@ def preview_server(tmp_path: Path, content: Path, *options: str):
             server.wait()
 
 
-def can_connect(port: int) -> bool:
+def can_connect(port: int, address: str = "127.0.0.1") -> bool:
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        socket.create_connection((address, port), timeout=1).close()
         return True
     except OSError:
         return False
@@ -101,6 +106,21 @@ def test_listens_on_loopback_only_by_default(tmp_path):
     assert "Warning" not in (tmp_path / "serve.err").read_text()
 
 
+def test_the_ipv6_loopback_address_works_like_127_0_0_1(tmp_path):
+    # Adversarial review, item 12: `serve --host ::1` ended in a traceback (the preview's address
+    # needs the brackets of http://[::1]:8000/), and then every request was refused.
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    with preview_server(tmp_path, make_content(tmp_path), "--host", "::1", address="::1") as (_, port):
+        assert listening_addresses(port) == {"00000000000000000000000001000000"}  # ::1
+        statuses = [get_as(port, host, address="::1") for host in (f"[::1]:{port}".encode(), b"evil.example")]
+    assert statuses == [200, 403]
+    assert "Warning" not in (tmp_path / "serve.err").read_text() and "Traceback" not in (tmp_path / "serve.err").read_text()
+    assert f"Preview on http://[::1]:{port}/ (drafts shown)." in (tmp_path / "serve.log").read_text()
+
+
 def test_an_explicit_host_is_used_with_a_warning(tmp_path):
     with preview_server(tmp_path, make_content(tmp_path), "--host", "0.0.0.0") as (_, port):
         assert listening_addresses(port) == {"00000000"}
@@ -121,10 +141,10 @@ TRAVERSALS = [
 ]
 
 
-def get_as(port: int, host: bytes) -> int:
-    """The status of a request for the home page that names `host` in its Host header."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+def get_as(port: int, host: bytes, target: bytes = b"/", address: str = "127.0.0.1") -> int:
+    """The status of a request (for the home page unless told) that names `host` in its Host header."""
+    with socket.create_connection((address, port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
         return int(sock.recv(100).split(b" ", 2)[1])
 
 
@@ -287,3 +307,72 @@ def test_a_port_in_use_or_out_of_range_is_a_message_not_a_traceback(tmp_path):
             f"Hint: Stop the other server, or add --port {port + 1}.") in busy.stderr
     assert wrong.returncode == 2 and wrong.stderr.endswith(
         "error: argument --port: '99999' is not a port number from 1 to 65535\n")
+
+
+# ---- The live-reload socket (adversarial review, item 10) ----
+
+def reload_socket(port: int, host: bytes | None = None, origin: bytes | None = None) -> tuple[int, socket.socket]:
+    """Open the preview's live-reload websocket as a browser would; (HTTP status, the open socket)."""
+    host = host or f"127.0.0.1:{port}".encode()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(b"GET /livereload HTTP/1.1\r\nHost: " + host + b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)) + b"\r\nSec-WebSocket-Version: 13\r\n"
+                 + (b"Origin: " + origin + b"\r\n" if origin else b"") + b"\r\n")
+    response = b""
+    while b"\r\n\r\n" not in response and (chunk := sock.recv(4096)):
+        response += chunk
+    return (int(response.split(b" ", 2)[1]) if response else 0), sock
+
+
+def test_live_reload_takes_only_the_preview_s_own_pages(tmp_path):
+    """A page on another local port, or a site pointing its name at 127.0.0.1, heard every save."""
+    with preview_server(tmp_path, make_content(tmp_path)) as (_, port):
+        own, other_port = f"http://127.0.0.1:{port}".encode(), b"http://127.0.0.1:5173"
+        statuses = {name: reload_socket(port, host, origin)[0] for name, host, origin in [
+            ("own page", None, own),
+            ("localhost", f"localhost:{port}".encode(), f"http://localhost:{port}".encode()),
+            ("no origin (not a browser)", None, None),
+            ("page on another port", None, other_port),
+            ("page on another site", None, b"https://evil.example"),
+            ("another host", f"evil.example:{port}".encode(), f"http://evil.example:{port}".encode())]}
+        script = get_as(port, f"evil.example:{port}".encode(), b"/livereload.js")
+    assert statuses == {"own page": 101, "localhost": 101, "no origin (not a browser)": 101,
+                        "page on another port": 403, "page on another site": 403, "another host": 403}
+    assert script == 403
+    assert "Traceback" not in (tmp_path / "serve.err").read_text()
+
+
+def test_at_most_50_live_reload_sockets_and_no_tracebacks_under_a_256_file_limit(tmp_path):
+    """300 sockets used to exhaust a 256-file limit and log 31,793 tracebacks."""
+    with preview_server(tmp_path, make_content(tmp_path), open_files=256) as (server, port):
+        own = f"http://127.0.0.1:{port}".encode()
+        opened = [reload_socket(port, origin=own) for _ in range(300)]
+        accepted = sum(status == 101 for status, _ in opened)
+        files_open = resources(server.pid)[1]
+        page_status = get(port, b"/tips/warm-up/")[0]
+        for _, sock in opened:
+            sock.close()
+        wait_for(lambda: reload_socket(port, origin=own)[0] == 101, "a socket to be taken again once others closed")
+    assert accepted == 50 and page_status == 200 and files_open < 200
+    assert len((tmp_path / "serve.err").read_text().splitlines()) < 10  # refused quietly: no line per socket
+
+
+@pytest.mark.parametrize("option", ["--content", "--preview-dir"])
+def test_a_link_loop_or_a_missing_content_folder_is_a_message_not_a_traceback(tmp_path, option):
+    # Adversarial review, item 12: a link loop ended in a traceback from pathlib, and a missing
+    # content folder in one from the watcher's thread, with the server left running.
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    folders = {"--content": str(make_content(tmp_path)), "--preview-dir": str(tmp_path / "preview"),
+               option: str(tmp_path / "loop-a")}
+    looped = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(free_port()),
+                             *[part for pair in folders.items() for part in pair]],
+                            capture_output=True, text=True, timeout=PATIENCE)
+    missing = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(free_port()),
+                              "--content", str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=PATIENCE)
+    assert looped.returncode == 1 and looped.stderr == (
+        f"{tmp_path / 'loop-a'}: {option} can't be used: Too many levels of symbolic links. "
+        "Hint: One of the links on the way leads back to itself: give the real folder instead.\n")
+    assert missing.returncode == 1 and missing.stderr == (
+        f"{tmp_path / 'nowhere'}: --content must be a folder that exists. "
+        "Hint: Give the folder that holds site.yml, tips/ and pages/.\n")

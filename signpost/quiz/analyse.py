@@ -16,8 +16,13 @@ How it stays exhaustive without listing billions of answer sets one by one:
    and the properties are checked; the counts add up to the number of answer sets.
 
 The work grows with the number of distinct states (a few thousand for the clinic quiz,
-561 for a 10-section percent index), not with the product of the options. The one cost
-that is exponential is listing a checklist's subsets (2^n for n options), capped below.
+561 for a 10-section percent index), not with the product of the options. But the classes
+of different questions multiply when the rules can tell their answers apart: two checklists
+whose 11 options a rule names make 2,048 × 2,048 states (60 to 170 s and 3 to 4 GB; a
+MemoryError at 12 options). So every walk (the proofs', and settled_outcomes' for the loader)
+counts the (state, answer class) pairs it is about to visit before building them, and stops
+with TooBig, naming the questions that multiply, once they would pass MAX_SITUATIONS. Listing a
+checklist's subsets (2^n for n options) is capped too.
 """
 from __future__ import annotations
 
@@ -31,6 +36,10 @@ from .model import FLAG_FLOORS, STOP_FLAG, AllOf, AnswerIs, AnyOf, NotTrue, Ques
 from .score import Facts, ScoreValue, choose_outcome, evaluate
 
 MAX_CHECKLIST_OPTIONS = 16     # 65,536 subsets: beyond that, split the checklist
+MAX_ANSWER_CLASSES = 4_096     # kinds of answer the rules tell apart in one question (12 named options)
+MAX_SITUATIONS = 100_000       # (state, kind of answer) pairs one walk visits: about 2 s and 100 MB at most
+FEWER_KINDS = ("Each option a rule or show_if names by its id is told apart from every other: name fewer of them "
+               "(let those options raise one flag and test the flag instead), or split the checklist.")
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,47 @@ class State:
     stopped: bool = False
 
 
+class TooBig(Exception):
+    """A walk would visit more than MAX_SITUATIONS pairs, or a question has too many kinds of answer."""
+
+    def __init__(self, question: Question, multipliers: list[tuple[str, int]]):
+        super().__init__(question.id)
+        self.question, self.multipliers = question, multipliers
+
+    def problem(self, path) -> Problem:
+        """The problem at the question where the walk stopped, naming the questions that multiply."""
+        if len(self.multipliers) == 1 and self.multipliers[0][1] > MAX_ANSWER_CLASSES:
+            return problem(path, self.question.line, f"Question '{self.question.id}' has {self.multipliers[0][1]:,} "
+                           f"kinds of answer that the rules tell apart, more than the {MAX_ANSWER_CLASSES:,} that can "
+                           "be proved", FEWER_KINDS)
+        biggest = sorted(sorted(self.multipliers, key=lambda m: -m[1])[:3], key=self.multipliers.index)
+        named = [f"'{qid}' ({kinds:,}{' kinds of answer' if index == 0 else ''})"
+                 for index, (qid, kinds) in enumerate(biggest)]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        more = len(self.multipliers) - len(biggest)
+        others = f", with {more} more question{'s' if more != 1 else ''}," if more else ""
+        return problem(path, self.question.line, f"Question{'s' if len(biggest) > 1 else ''} {listed}{others} together "
+                       f"make more than {MAX_SITUATIONS:,} situations to prove", FEWER_KINDS)
+
+
+@dataclass
+class Budget:
+    """The pairs of (state, kind of answer) one walk may still visit, and the questions that multiplied them."""
+
+    left: int = MAX_SITUATIONS
+    multipliers: list = field(default_factory=list)   # (question id, kinds of answer)
+
+    def spend(self, question: Question, states: int, kinds: int) -> None:
+        """Count a question's pairs before they are built; raise TooBig past the limit."""
+        if kinds > MAX_ANSWER_CLASSES:
+            raise TooBig(question, [(question.id, kinds)])
+        if kinds > 1:
+            self.multipliers.append((question.id, kinds))
+        self.left -= states * kinds
+        if self.left < 0:
+            raise TooBig(question, self.multipliers)
+
+
 def prove_quiz(quiz: Quiz, display_path: str) -> tuple[ProofReport, list[Problem]]:
     """Prove the routing properties over every answer set; each failure is a Problem at its line."""
     started = time.perf_counter()
@@ -72,7 +122,10 @@ def prove_quiz(quiz: Quiz, display_path: str) -> tuple[ProofReport, list[Problem
     problems = check_sizes(quiz, display_path)
     if problems:
         return ProofReport(0, 0, proved=False), problems
-    states = walk_states(quiz, named)
+    try:
+        states = walk_states(quiz, named)
+    except TooBig as too_big:
+        return ProofReport(0, 0, proved=False), [too_big.problem(display_path)]
     outcomes, unrouted, floors_broken = judge_states(quiz, states)
     problems += report_unrouted(quiz, unrouted, display_path)
     problems += report_dead(quiz, outcomes, display_path)
@@ -158,14 +211,16 @@ def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None
     red-flag rule. With `ended`, the (question id, outcome id) pairs where some quiz ends early
     are added to it.
     """
-    states = {start_state(quiz): (1, ())}
+    states, budget = {start_state(quiz): (1, ())}, Budget()
     for question in quiz.questions:
         only = restrict[1] if restrict and restrict[0] == question.id else None
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()), only)
         settled = quiz.settled_after(question.id)
+        asked = {state: asks(quiz, question, state) for state in states}
+        budget.spend(question, sum(asked.values()), len(classes))
         following: dict = {}
         for state, (count, example) in states.items():
-            if state.stopped or not shown(quiz, question, state):
+            if not asked[state]:
                 if only is None:
                     merge(following, state, count, example)
                 continue
@@ -191,12 +246,14 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """
     named = named_options(quiz)
     current = functools.lru_cache(maxsize=None)(lambda state: outcome_id(quiz, state))
-    level, steps = {start_state(quiz)}, []
+    level, steps, budget = {start_state(quiz)}, [], Budget()
     for question in quiz.questions:
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()))
+        asked = {state: asks(quiz, question, state) for state in level}
+        budget.spend(question, sum(asked.values()), len(classes))   # raises TooBig before the tables grow
         step = {}     # state -> (answered here, the states it leads to)
         for state in level:
-            if state.stopped or not shown(quiz, question, state):
+            if not asked[state]:
                 step[state] = (False, (state,))
             else:
                 step[state] = (True, tuple(advance(quiz, question, state, raises, chosen, points)
@@ -236,6 +293,11 @@ def merge(table: dict, state: State, count: int, example: tuple) -> None:
     """Add answer sets reaching `state`, keeping the first example."""
     old_count, old_example = table.get(state, (0, example))
     table[state] = (old_count + count, old_example)
+
+
+def asks(quiz: Quiz, question: Question, state: State) -> bool:
+    """Whether the person in this state is asked the question: the quiz goes on and shows it."""
+    return not state.stopped and shown(quiz, question, state)
 
 
 def shown(quiz: Quiz, question: Question, state: State) -> bool:

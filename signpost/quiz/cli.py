@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..content import read_text_file
 from .analyse import prove_quiz
 from .load import load_quiz
 from .score import AnswerError, Result, ScoreValue, score_answers
@@ -128,13 +129,13 @@ def main(argv: list[str]) -> int:
             if qid in answers:
                 raise UsageError(f"question '{qid}' is answered in both --answers and --answers-json")
             answers[qid] = options
-        text = args.file.read_text(encoding="utf-8")
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"error: cannot read {args.file}: {error.strerror if isinstance(error, OSError) else error}",
-              file=sys.stderr)
+    text, problems = read_text_file(args.file, str(args.file))   # the build's reader: sized, UTF-8, never endless
+    if text is None:
+        for item in problems:
+            print(item, file=sys.stderr)
         return 1
     quiz, problems = load_quiz(text, str(args.file), find_tip_slugs(args.file))
     for item in problems:

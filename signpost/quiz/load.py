@@ -17,7 +17,7 @@ from ..problems import Problem, problem
 from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
-from .analyse import check_sizes, settled_outcomes
+from .analyse import TooBig, check_sizes, settled_outcomes
 from .model import (BOOKING_STYLES, BUILT_IN_FLAGS, FLAG_FLOORS, URGENCIES, AllOf, Always, AnswerIs, AnyOf,
                     Citation, FlagRaised, NotTrue, Option, Outcome, Question, Quiz, Rule, Score, ScoreBetween,
                     ScoreCounts, Source)
@@ -39,7 +39,7 @@ CONDITION_KEYS = {"flag": ("flag",), "question": ("question", "is"),
 LIMITS = ("at_least", "above", "at_most", "below")
 LIMIT_WORDS = {"at_least": "at least", "above": "more than", "at_most": "at most", "below": "less than"}
 MAX_DECIMALS = 2
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
 RED_FLAGS = tuple(FLAG_FLOORS)
 
 
@@ -99,7 +99,10 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         return None, problems
     if check_sizes(quiz, path):   # too big to walk: the proof reports it
         return quiz, problems
-    return replace(quiz, settled=settled_outcomes(quiz)), problems
+    try:
+        return replace(quiz, settled=settled_outcomes(quiz)), problems
+    except TooBig as too_big:   # the proof would walk the same states: say so once, here
+        return None, problems + [too_big.problem(path)]
 
 
 # ---- Sources and citations ----
@@ -163,8 +166,8 @@ def check_citations(questions: list[Question], sources: tuple[Source, ...], path
 
 def render_markdown(text: str, path, line, problems) -> str:
     """Markdown → HTML for quiz bodies; raw HTML passes the same allow-list as tips, with a warning."""
-    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", "")
-    if why:
+    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", None)
+    if why is not None:
         problems.append(unreadable_markdown(path, line, why))
     warning = removed_html_problem(path, line, html)
     if warning:
@@ -195,7 +198,7 @@ def read_maps(data: YamlMap, key: str, path, problems, required=False) -> list[Y
 def read_id(data: YamlMap, path, problems, kind: str) -> str:
     """An id: lowercase letters, digits and hyphens (it becomes part of the page's HTML ids)."""
     value = read_text(data, "id", path, problems, required=True, where=f" from this {kind}")
-    if value and not ID_PATTERN.match(value):
+    if value and not ID_PATTERN.fullmatch(value):
         better = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
         problems.append(problem(path, data.line_of("id"), f"The {kind} id '{value}' must use only lowercase "
                                 "letters, digits and hyphens", f"Write it as '{better}'."))
@@ -216,7 +219,7 @@ def read_flags(data: YamlMap, path, problems) -> tuple[str, ...]:
     """The built-in flags plus the ones this quiz declares."""
     declared = read_text_list(data, "flags", path, problems)
     for name in declared:
-        if not ID_PATTERN.match(name):
+        if not ID_PATTERN.fullmatch(name):
             problems.append(problem(path, data.line_of("flags"), f"The flag name '{name}' must use only "
                                     "lowercase letters, digits and hyphens"))
         elif name in BUILT_IN_FLAGS:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from fractions import Fraction
 from math import comb
 
-from signpost.quiz.analyse import possible_answers, prove_quiz
+from signpost.quiz.analyse import TooBig, possible_answers, prove_quiz
 from signpost.quiz.score import raised_by, score_answers
 from tests.quiz.helpers import (CLINIC_QUIZ, every_answer_set, fixture, load_file, load_text, messages,
                                 shown_now, up_to_the_end)
@@ -322,3 +322,59 @@ def test_the_clinic_quiz_ends_once_its_result_is_settled():
 
 def test_a_result_that_shows_scores_is_never_settled_early():
     assert fixture("orebro-like.yml").settled == () and fixture("startback-like.yml").settled == ()
+
+
+# ---- Quizzes too big to prove (adversarial review, item 6) ----
+
+def named_checklists(options: int, lists: int = 2) -> str:
+    """A quiz with `lists` checklists of `options` options each (plus 'none'), every option named in a rule."""
+    questions, rules = [], []
+    for q in range(lists):
+        ids = [f"o{i}" for i in range(options)]
+        questions.append(f"  - id: q{q}\n    question: Which apply?\n    choose: many\n    options:\n"
+                         + "".join(f"      - {{id: {i}, label: {i}}}\n" for i in ids)
+                         + "      - {id: none, label: None of these, exclusive: true}\n")
+        rules.append(f"  - when: {{question: q{q}, is: [{', '.join(ids)}]}}\n    outcome: seen\n")
+    return ("title: Big\nreviewed: 2026-01-01\nnext_review: 2027-01-01\nquestions:\n" + "".join(questions)
+            + "rules:\n" + "".join(rules) + "  - otherwise: other\noutcomes:\n"
+            "  - {id: seen, urgency: non-urgent, title: Seen}\n  - {id: other, urgency: self-care, title: Other}\n")
+
+
+TOO_MANY = ("content/quiz/test.yml:{line}: Questions 'q0' ({kinds:,} kinds of answer) and 'q1' ({kinds:,}) together make "
+            "more than 100,000 situations to prove. Hint: Each option a rule or show_if names by its id is told apart "
+            "from every other: name fewer of them (let those options raise one flag and test the flag instead), or "
+            "split the checklist.")
+
+
+def test_checklists_that_multiply_past_the_limit_are_a_problem_not_minutes_and_gigabytes():
+    # Two checklists of 11 named options took 60 s and 2.9 GB, and 12 a MemoryError; here 9 (5 s and
+    # 260 MB before) so the test stays cheap when it fails.
+    quiz, problems = load_text(named_checklists(9))
+    assert quiz is None and messages(problems) == [TOO_MANY.format(line=19, kinds=512)]
+    _, problems = load_text(named_checklists(12))
+    assert messages(problems) == [TOO_MANY.format(line=22, kinds=4096)]
+
+
+def test_the_proof_stops_at_the_same_limit(monkeypatch):
+    """prove_quiz walks the same states as the loader: bounded by the same count, with the same problem."""
+    monkeypatch.setattr("signpost.quiz.load.settled_outcomes", lambda quiz: ())
+    quiz, problems = load_text(named_checklists(9))
+    assert problems == []
+    report, problems = prove_quiz(quiz, PATH)
+    assert not report.proved and messages(problems) == [TOO_MANY.format(line=19, kinds=512)]
+
+
+def test_a_question_with_too_many_kinds_of_answer_is_named():
+    _, problems = load_text(named_checklists(13, lists=1))
+    assert messages(problems) == [
+        "content/quiz/test.yml:5: Question 'q0' has 8,192 kinds of answer that the rules tell apart, more than the "
+        "4,096 that can be proved. Hint: Each option a rule or show_if names by its id is told apart from every "
+        "other: name fewer of them (let those options raise one flag and test the flag instead), or split the "
+        "checklist."]
+
+
+def test_the_biggest_multipliers_are_named_and_the_rest_counted():
+    question = load_file(CLINIC_QUIZ).questions[-1]
+    too_big = TooBig(question, [("a", 2), ("b", 300), ("c", 3), ("d", 40), ("e", 300)])
+    assert too_big.problem(PATH).message == ("Questions 'b' (300 kinds of answer), 'd' (40) and 'e' (300), with 2 "
+                                             "more questions, together make more than 100,000 situations to prove.")

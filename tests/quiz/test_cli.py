@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 
@@ -161,7 +162,18 @@ def test_clear_errors_and_exit_status_1(capsys, argv, error):
 
 def test_a_missing_file_is_an_error_not_a_traceback(capsys):
     status, _, err = run(capsys, "content/quiz/nope.yml")
-    assert status == 1 and err == "error: cannot read content/quiz/nope.yml: No such file or directory\n"
+    assert status == 1 and err == "content/quiz/nope.yml: This file could not be read: No such file or directory.\n"
+
+
+def test_a_file_that_never_ends_is_refused_not_read_forever():
+    # Adversarial review, item 12: /dev/zero was read until memory ran out, then a traceback. Run
+    # in a process held to 1 GB, so that if it ever comes back it fails here instead of filling the machine.
+    one_gigabyte = (lambda: resource.setrlimit(resource.RLIMIT_AS, (2 ** 30, 2 ** 30)))
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "quiz", "/dev/zero"], capture_output=True,
+                          text=True, timeout=60, preexec_fn=one_gigabyte)
+    assert done.returncode == 1 and done.stderr == (
+        "/dev/zero: This file is more than 100 KB, too big for a text file (the limit is 100 KB). "
+        "Hint: Check nothing was pasted in by mistake; pictures go in content/images/.\n")
 
 
 def test_a_broken_quiz_prints_its_problems(capsys, tmp_path):
