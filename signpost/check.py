@@ -59,8 +59,8 @@ class CheckReport:
 
 
 def check_site(project: Project, today: dt.date, weights: bool = False) -> CheckReport:
-    """Load the site as published and with drafts, then run the checks only `check` makes;
-    with `weights`, also render the published site in memory and weigh every page."""
+    """Load the site as published and with drafts, render the published one in memory, then run the
+    checks only `check` makes; with `weights`, also weigh every page."""
     published, problems = load_site(project)
     with_drafts, more = load_site(project, drafts=True)
     found = set(problems) | set(more)
@@ -77,9 +77,9 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
         found |= set(check_quiz_clinics(site))
         info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
                 + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
-    if published and weights:
-        weight_problems, weighed = check_weights(published, project)
-        found |= set(weight_problems)
+    if published:
+        page_problems, weighed = check_pages(published, project, weights)
+        found |= set(page_problems)
     if not site:
         info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
                         "checked once the errors above are fixed", severity="info")]
@@ -88,17 +88,20 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes, tuple(weighed))
 
 
-def check_weights(site: Site, project: Project) -> tuple[list[Problem], list]:
-    """Render the published site in memory and hold every page to the first-round-trip budget."""
+def check_pages(site: Site, project: Project, weights: bool) -> tuple[list[Problem], list]:
+    """Render the published site in memory as the build does, so a page the build could not make fails
+    `check` too; with `weights`, also hold every page to the first-round-trip budget."""
     try:
         files = render_site(site, project.templates)
     except BuildFailed as failure:
         return list(failure.problems), []
-    weights = page_weights(files, site.config.base_path)
+    if not weights:
+        return [], []
+    weighed = page_weights(files, site.config.base_path)
     over = [problem(f"page {w.path}", None, f"This page needs {w.gzipped / 1024:.1f} KB (gzip) on first load, "
                     f"over the {PAGE_BUDGET // 1024} KB budget", "Shorten it, or split it into two pages.",
-                    severity="warning") for w in weights if w.over_budget]
-    return over, weights
+                    severity="warning") for w in weighed if w.over_budget]
+    return over, weighed
 
 
 def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:

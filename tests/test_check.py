@@ -11,7 +11,7 @@ import pytest
 from signpost.check import check_site, format_report
 from signpost.pipeline import Project
 from signpost.readability import count_syllables, reading_age, split_sentences
-from tests.sitekit import ROOT, SITE_YML, make_content, tip
+from tests.sitekit import ROOT, SITE_YML, build_site, make_content, tip
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
 TODAY = dt.date(2026, 11, 29)
@@ -87,6 +87,32 @@ def test_the_real_content_has_no_errors_and_warns_only_that_no_clinician_has_sig
     line = (ROOT / "content/quiz/should-i-see-someone.yml").read_text().splitlines().index("      - id: sudden-severe") + 1
     assert str(sources[6]) == (f'content/quiz/should-i-see-someone.yml:{line}: info: Red flag \'sudden-severe\' '
                                '(emergency): NHS.UK: Abdominal aortic aneurysm, "Call 999 or go to A&E".')
+
+
+# ---- Check and build agree ----
+
+def test_a_checklist_without_none_of_these_builds_and_check_agrees(tmp_path):
+    # Found in review: the quiz page's template failed on it (a "design file" problem) while check passed.
+    files = {"quiz/checklist.yml": (Path(__file__).parent / "quiz" / "fixtures" / "checklist.yml").read_text()}
+    report = check(tmp_path / "check", files)
+    warning = ("content/quiz/checklist.yml:14: warning: Question 'surfaces' must be answered, but a reader to whom "
+               "none of its options apply has nothing to tick.")
+    assert report.errors == [] and [str(p).split(" Hint: ")[0] for p in report.warnings if "surfaces" in p.message] \
+        == [warning]
+    out = build_site(tmp_path / "build", files)
+    page = (out / "checklist" / "index.html").read_text(encoding="utf-8")
+    assert page.count("<span data-error-text>Select at least one answer</span>") == 2   # both checklists
+
+
+def test_check_reports_a_page_the_build_could_not_make(tmp_path):
+    # check renders the published site in memory, as the build does, so the two never disagree.
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "assets", root / "assets")
+    (root / "templates" / "tip.html").write_text("{{ tip.no_such_field }}", encoding="utf-8")
+    content = make_content(tmp_path)
+    report = check_site(Project(content, root / "templates", root / "assets"), TODAY)
+    assert [str(p).split(":")[0] for p in report.errors] == ["templates/tip.html"]
 
 
 # ---- Links to headings ----

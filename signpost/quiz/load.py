@@ -338,6 +338,11 @@ def read_question(data: YamlMap, path, problems, flags) -> Question:
     if reverse and not scores:
         problems.append(problem(path, data.line_of("reverse"), f"Question '{qid}' is reverse scored but feeds "
                                 "no score", "Add 'scores: [name]' or remove 'reverse'."))
+    required = read_bool(data, "required", path, problems, default=True)
+    if choose == "many" and required and not any(o.exclusive for o in options):
+        problems.append(problem(path, data.line, f"Question '{qid}' must be answered, but a reader to whom none "
+                                "of its options apply has nothing to tick", "Add an answer such as 'None of these' "
+                                "with 'exclusive: true', or write 'required: false'.", severity="warning"))
     return Question(
         id=qid,
         text=read_text(data, "question", path, problems, required=True, where=f" from question '{qid}'"),
@@ -345,7 +350,7 @@ def read_question(data: YamlMap, path, problems, flags) -> Question:
         options=tuple(finish_options(options, reverse)),
         choose=choose,
         hint=read_text(data, "hint", path, problems),
-        required=read_bool(data, "required", path, problems, default=True),
+        required=required,
         scores=scores,
         reverse=reverse,
     )

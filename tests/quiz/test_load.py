@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from signpost.quiz.model import AnswerIs, FlagRaised, ScoreBetween, ScoreCounts
-from tests.quiz.helpers import CLINIC_QUIZ, load_file, load_text, messages
+from tests.quiz.helpers import CLINIC_QUIZ, FIXTURES, load_file, load_text, messages
 
 BASE = """\
 title: Test quiz
@@ -269,6 +269,15 @@ def test_reverse_scoring_mirrors_the_values():
                                .replace("at_least: 2}", "at_least: 1}"))
     assert problems == []
     assert [o.points for o in quiz.question("pain").options] == [2, 0]
+
+
+def test_a_checklist_without_none_of_these_loads_and_warns_only_when_it_must_be_answered():
+    # A questionnaire's checklist needs no "none of these"; but a reader to whom nothing applies can't go on.
+    quiz, problems = load_text((FIXTURES / "checklist.yml").read_text(encoding="utf-8"))
+    assert quiz is not None and messages(problems) == [
+        "content/quiz/test.yml:14: warning: Question 'surfaces' must be answered, but a reader to whom none of its "
+        "options apply has nothing to tick. Hint: Add an answer such as 'None of these' with 'exclusive: true', "
+        "or write 'required: false'."]   # not 'extras': it may be skipped
 
 
 def test_a_lone_file_can_skip_the_tip_check():
