@@ -1,9 +1,9 @@
 """`build.py check`: everything the build validates, plus what an editor's review needs.
 
 The build's own checks come from loading the site twice: as published (so a link to a
-draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
-those, from the loaded Site: links to headings that don't exist, tips and quizzes whose
-review is past or near, tips and quizzes no clinician has signed off as they are (signoff.py),
+draft is caught, as the build would) and with drafts (so drafts are checked too), and from
+rendering the published site in memory. On top of those, from the loaded Site: tips and
+quizzes whose review is past or near, tips and quizzes no clinician has signed off as they are (signoff.py),
 published tips that cite only the clinic's own advice, tips harder to read than the site's
 target, and published tips still holding the example text `build.py new` wrote. Drafts and
 the quiz proofs are reported as information. Nothing here reads a file the loader hasn't
@@ -12,10 +12,7 @@ already read.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
-import posixpath
-import re
 from dataclasses import dataclass
 
 from .model import Site, Tip
@@ -67,7 +64,6 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     site = with_drafts or published
     info, weighed = [], []
     if site:
-        found |= set(check_anchors(site))
         found |= set(check_reviews(site, today))
         reviews = review_problems(site)
         found |= {p for p in reviews if p.severity != "info"}
@@ -81,7 +77,7 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
         page_problems, weighed = check_pages(published, project, weights)
         found |= set(page_problems)
     if not site:
-        info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
+        info = [problem(project.content.name, None, "Review dates and reading level are "
                         "checked once the errors above are fixed", severity="info")]
     ordered = sorted(found, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
     tips, pages, quizzes = count_sources(project, site)
@@ -110,52 +106,6 @@ def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
         return len(site.tips), len(site.pages), len(site.quizzes)
     return (len(list((project.content / "tips").glob("*.md"))), len(list((project.content / "pages").glob("*.md"))),
             len(quiz_files_in(project.content)))
-
-
-# ---- Links to headings ----
-
-def check_anchors(site: Site) -> list[Problem]:
-    """Links to a heading (shoes.md#socks, #socks) must name a heading that exists there."""
-    by_source = {item.document.path: item for item in (*site.tips, *site.pages)}
-    found = []
-    for item in by_source.values():
-        doc = item.document
-        for href, line in find_links(doc.body, doc.body_line):
-            target, _, fragment = href.partition("#")
-            if not fragment or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
-                continue
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), target)) if target else doc.path
-            linked = by_source.get(source)
-            if linked is None or fragment in {h.id for h in linked.headings}:
-                continue  # a missing file is the build's to report; quizzes have no headings to link to
-            found.append(problem(doc.display, line, f"The link '{href}' points at a heading that doesn't exist",
-                                 anchor_hint(fragment, target, linked)))
-    return found
-
-
-def anchor_hint(fragment: str, target: str, linked) -> str:
-    """The nearest real heading, or the headings there are."""
-    ids = [h.id for h in linked.headings]
-    if not ids:
-        return f"'{linked.title}' has no headings; link to it without the part after '#'."
-    close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)  # as yamlfile.suggest, on the id alone
-    return f"Did you mean '{target}#{close[0]}'?" if close else (
-        f"Headings in '{linked.title}': " + ", ".join(f"#{i}" for i in ids) + ".")
-
-
-def find_links(body: str, first_line: int) -> list[tuple[str, int]]:
-    """Every link target written in Markdown, [text](target) or [name]: target, with its line."""
-    links, fenced = [], False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if re.match(r"^\s{0,3}(```|~~~)", line):
-            fenced = not fenced
-        if fenced:
-            continue
-        line = re.sub(r"`[^`]*`", "", line)
-        targets = re.findall(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)", line)
-        targets += re.findall(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", line)
-        links += [(target, number) for target in targets]
-    return links
 
 
 # ---- Review dates ----

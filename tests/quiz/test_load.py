@@ -295,15 +295,23 @@ def test_a_score_without_an_id_is_reported_not_a_crash():
         "Hint: Declare it under 'scores:' at the top." in messages(problems)
 
 
-def test_html_in_quiz_markdown_is_cleaned_with_a_warning():
+def test_html_in_quiz_markdown_is_cleaned_with_a_warning_as_in_tips():
     text = BASE.replace("title: Test quiz", "title: Test quiz\nintro: \"<img src=x onerror=alert(1)> "
-                        "[Go](javascript:alert(2)) <script>alert(3)</script>\"")
+                        "<a href='javascript:alert(2)'>Go</a> <script>alert(3)</script>\"")
     quiz, problems = load_text(text)
     assert messages(problems) == [
-        "content/quiz/test.yml:2: warning: Some HTML was removed because it isn't allowed here: <script>, "
-        "a 'javascript:' link, the onerror attribute. Hint: Write the content in Markdown instead of HTML."]
+        f"content/quiz/test.yml:2: warning: Some HTML was removed because it isn't allowed here: {removed}. "
+        "Hint: Write the content in Markdown instead of HTML." for removed in
+        ("the onerror attribute", "a 'javascript:' link", "<script>")]
     assert "onerror" not in quiz.intro_html and "javascript:" not in quiz.intro_html
     assert "<script>" not in quiz.intro_html
+
+
+def test_a_script_link_in_quiz_markdown_is_refused_as_in_tips():
+    quiz, problems = load_text(BASE.replace("title: Test quiz", "title: Test quiz\nintro: '[Go](javascript:alert(2))'"))
+    assert quiz is None and messages(problems) == [
+        "content/quiz/test.yml:2: The link 'javascript:alert(2)' is not allowed. "
+        "Hint: Links must go to web pages or other tips."]
 
 
 def test_an_empty_quiz_file_is_a_problem_not_silently_dropped():
