@@ -3,11 +3,10 @@
 The build's own checks come from loading the site twice: as published (so a link to a
 draft is caught, as the build would) and with drafts (so drafts are checked too), and from
 rendering the published site in memory. On top of those, from the loaded Site: tips and
-quizzes whose review is past or near, tips and quizzes no clinician has signed off as they are (signoff.py),
-published tips that cite only the clinic's own advice, tips harder to read than the site's
-target, and published tips still holding the example text `build.py new` wrote. Drafts and
-the quiz proofs are reported as information. Nothing here reads a file the loader hasn't
-already read.
+quizzes whose review is past or near, tips and quizzes no clinician has signed off as they
+are (signoff.py), published tips that cite only the clinic's own advice, and tips harder to
+read than the site's target. Drafts and the quiz proofs are reported as information.
+Nothing here reads a file the loader hasn't already read.
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from .problems import BuildFailed, Problem, problem
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
-from .scaffold import placeholder_texts
 from .signoff import review_problems, sign_off_hint
 from .weight import PAGE_BUDGET, format_weights, page_weights
 
@@ -69,7 +67,6 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
         found |= {p for p in reviews if p.severity != "info"}
         found |= set(check_sources(site.tips, site.config.name))
         found |= set(check_reading(site.tips, site.config.reading_age))
-        found |= set(check_placeholders(site.tips))
         found |= set(check_quiz_clinics(site))
         info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
                 + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
@@ -181,25 +178,6 @@ def shorten(text: str, words: int = 8) -> str:
     """The first few words of a sentence, to name it in a message."""
     split = text.split()
     return " ".join(split[:words]) + ("…" if len(split) > words else "")
-
-
-# ---- Text left from `build.py new` ----
-
-def check_placeholders(tips) -> list[Problem]:
-    """A tip that is no longer a draft must not still say 'Say why this tip helps.'"""
-    texts, found = placeholder_texts(), []
-    for tip in tips:
-        doc = tip.document
-        if tip.draft:
-            continue
-        lines = [(doc.meta.line_of("summary"), tip.summary)]
-        lines += [(number, line.strip()) for number, line in enumerate(doc.body.split("\n"), start=doc.body_line)]
-        first = next(((number, text) for number, text in lines if text in texts), None)
-        if first:
-            found.append(problem(tip.source, first[0], "This tip still has the example text that "
-                                 f"'build.py new' wrote: '{shorten(first[1])}'",
-                                 "Replace every example sentence with your own words before publishing."))
-    return found
 
 
 # ---- Information ----

@@ -159,16 +159,56 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
         if not SLUG.match(tag):
             problems.append(problem(path, meta.line_of("tags"), f"The tag '{tag}' can't be used as a web address",
                                     "Use lowercase letters, numbers and hyphens, e.g. 'warm-up'."))
+    draft = read_bool(meta, "draft", path, problems)
+    if not draft:
+        problems += example_text_problems(doc)
     tip = Tip(
         slug=doc.slug, title=title, summary=summary, tags=tuple(dict.fromkeys(tags)), date=date,
         reviewed=reviewed, next_review=next_review, body_html=body_html, headings=tuple(headings),
-        words=words, source=path, draft=read_bool(meta, "draft", path, problems),
+        words=words, source=path, draft=draft,
         sources=read_text_list(meta, "sources", path, problems),
         order=read_int(meta, "order", path, problems, default=100),
         reviewed_by=read_text(meta, "reviewed_by", path, problems),
         clinical=read_bool(meta, "clinical", path, problems), document=doc,
     )
     return (None if problems else tip), problems
+
+
+# The example text `build.py new tip` writes (scaffold.py), for the editor to replace: a tip that
+# still holds any of it is refused unless it is a draft. Its headings may stay.
+EXAMPLE_SUMMARY = "Say in one short sentence how this tip helps."
+EXAMPLE_BODY = """\
+## Why it matters
+
+Say why this tip helps. Keep each sentence short. Use the words your patients use.
+
+## What to do
+
+Give the steps in order:
+
+- Write one step on each line.
+- Start each step with a verb, like walk or stretch.
+
+## When to get help
+
+Say when to stop and get help. Tell the reader they can book a visit with us.
+"""
+EXAMPLE_TEXTS = frozenset({EXAMPLE_SUMMARY} | {line.strip() for line in EXAMPLE_BODY.split("\n")
+                                               if line.strip() and not line.startswith("#")})
+
+
+def example_text_problems(doc: Document) -> list[Problem]:
+    """The first line of a tip that is still the example text `build.py new tip` wrote, if any."""
+    lines = [(doc.meta.line_of("summary"), str(doc.meta.get("summary", "")).strip())]
+    lines += [(number, line.strip()) for number, line in enumerate(doc.body.split("\n"), start=doc.body_line)]
+    first = next(((number, text) for number, text in lines if text in EXAMPLE_TEXTS), None)
+    if first is None:
+        return []
+    words = first[1].split()
+    quoted = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    return [problem(doc.display, first[0], f"This tip still has the example text that 'build.py new' wrote: "
+                    f"'{quoted}'", "Replace every example sentence with your own words, or keep the line "
+                    "'draft: true' until the tip is ready.")]
 
 
 def read_page(doc: Document, body_html: str, headings):

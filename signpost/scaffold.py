@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import add_months, slugify
+from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
 from .yamlfile import double_quoted, load_yaml
@@ -61,30 +61,12 @@ def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
     return []
 
 
-PLACEHOLDER_SUMMARY = "Say in one short sentence how this tip helps."
-SKELETON = """\
-## Why it matters
-
-Say why this tip helps. Keep each sentence short. Use the words your patients use.
-
-## What to do
-
-Give the steps in order:
-
-- Write one step on each line.
-- Start each step with a verb, like walk or stretch.
-
-## When to get help
-
-Say when to stop and get help. Tell the reader they can book a visit with us.
-"""
-
-
 def tip_text(title: str, today: dt.date, review_months: int) -> str:
-    """The front matter and a skeleton body: three sections with short placeholder sentences."""
+    """The front matter and a skeleton body: three sections with short example sentences, which the
+    build refuses to publish (content.example_text_problems)."""
     return f"""---
 title: {yaml_text(title)}
-summary: {PLACEHOLDER_SUMMARY}
+summary: {EXAMPLE_SUMMARY}
 tags: [running]
 date: {today}
 reviewed: {today}
@@ -95,13 +77,7 @@ sources:
   - Life Effect physiotherapists
 ---
 
-{SKELETON}"""
-
-
-def placeholder_texts() -> set[str]:
-    """The summary and prose lines `new` writes for the editor to replace (its headings may stay)."""
-    lines = {line.strip() for line in SKELETON.split("\n") if line.strip() and not line.startswith("#")}
-    return lines | {PLACEHOLDER_SUMMARY}
+{EXAMPLE_BODY}"""
 
 
 def yaml_text(value: str) -> str:

@@ -7,6 +7,7 @@ import pytest
 
 from signpost.check import check_site
 from signpost.pipeline import Project, build, load_site
+from signpost.problems import BuildFailed
 from signpost.scaffold import create_tip, slugify
 from tests.sitekit import ROOT, SITE_YML, make_content, tip
 
@@ -58,17 +59,23 @@ def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
         'python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
 
 
-def test_publishing_the_example_text_is_an_error(tmp_path):
+def test_publishing_the_example_text_fails_the_build_and_check(tmp_path):
+    # Found in review: only `check` refused it; the build published "Say why this tip helps."
     project, new, _ = new_tip(tmp_path, "Walk before you run")
     text = new.path.read_text(encoding="utf-8")
     new.path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
-    assert [str(p) for p in check_site(project, TODAY).problems] == [
-        "content/tips/walk-before-you-run.md:3: This tip still has the example text that 'build.py new' wrote: "
-        "'Say in one short sentence how this tip…'. "
-        "Hint: Replace every example sentence with your own words before publishing."]
+    expected = ["content/tips/walk-before-you-run.md:3: This tip still has the example text that 'build.py new' "
+                "wrote: 'Say in one short sentence how this tip…'. Hint: Replace every example sentence with your "
+                "own words, or keep the line 'draft: true' until the tip is ready."]
+    with pytest.raises(BuildFailed) as failure:
+        build(project, tmp_path / "dist")
+    assert [str(p) for p in failure.value.problems] == expected
+    assert [str(p) for p in check_site(project, TODAY).errors] == expected   # once, though check loads twice
     text = text.replace("draft: true\n", "").replace("Say in one short sentence how this tip helps.", "Walk first.")
     new.path.write_text(text, encoding="utf-8")
-    assert [p.line for p in check_site(project, TODAY).problems] == [15]
+    with pytest.raises(BuildFailed) as failure:
+        build(project, tmp_path / "dist")
+    assert [p.line for p in failure.value.problems] == [15]
 
 
 def test_next_review_follows_the_site_period(tmp_path):
