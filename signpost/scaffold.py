@@ -14,6 +14,7 @@ from .config import load_config
 from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
+from .signoff import RUN_BUILD
 from .yamlfile import double_quoted, load_yaml
 
 # Names every build writes at the top of the site (beside the assets' own folders), never a tip's.
@@ -111,8 +112,8 @@ def next_steps(new: NewTip) -> str:
 Next steps:
   1. Open it and write the tip: change the summary, the tags and each section.
   2. Preview it with `make serve`: drafts show there, marked "Draft".
-  3. Run `python build.py check` and fix anything it finds.
+  3. Run `{RUN_BUILD} check` and fix anything it finds.
   4. When it is ready, delete the line 'draft: true' to publish it. If it gives clinical advice
      (symptoms, when to get help), change 'clinical: false' to 'clinical: true' first.
   5. Last, once a clinician has read it as it is, record their sign-off:
-     python build.py sign-off {new.display} --by \"Name, role\""""
+     {RUN_BUILD} sign-off {new.display} --by \"Name, role\""""

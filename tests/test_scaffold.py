@@ -1,5 +1,6 @@
 """`build.py new tip "Title"`: a draft that builds and passes check, and never a clash or an overwrite."""
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -8,7 +9,7 @@ import pytest
 from signpost.check import check_site
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
-from signpost.scaffold import create_tip, slugify
+from signpost.scaffold import create_tip, next_steps, slugify
 from tests.sitekit import ROOT, SITE_YML, make_content, tip
 
 TODAY = dt.date(2026, 11, 29)
@@ -120,7 +121,8 @@ def test_the_command_line_creates_once_then_refuses(tmp_path):
     first = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Created content/tips/walk-before-you-run.md (a draft).\nNext steps:\n")
-    assert first.stdout.endswith('python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"\n')
+    assert first.stdout.endswith('\n     .venv/bin/python build.py sign-off content/tips/walk-before-you-run.md '
+                                 '--by "Name, role"\n')
     again = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.startswith("content/tips/walk-before-you-run.md: A tip called 'walk-before-you-run' "
@@ -132,3 +134,13 @@ def test_a_very_long_title_makes_a_file_name_cut_at_a_word(tmp_path):
     assert slugify("Walk " * 100) == "-".join(["walk"] * 12) and len(slugify("a" * 500)) == 60
     _, new, problems = new_tip(tmp_path, "a" * 500)
     assert problems == [] and new.display == f"content/tips/{'a' * 60}.md"
+
+
+def test_the_next_steps_give_commands_that_work_outside_the_venv_as_editing_md_does(tmp_path):
+    # Found in review: "Run `python build.py check`" fails unless the venv is active; the venv's own Python works.
+    _, new, _ = new_tip(tmp_path, "Walk before you run")
+    commands = re.findall(r"([^\s`]*python) build\.py ([a-z-]+)", next_steps(new))
+    assert commands == [(".venv/bin/python", "check"), (".venv/bin/python", "sign-off")]
+    makefile, editing = (ROOT / "Makefile").read_text(), (ROOT / "EDITING.md").read_text()
+    assert "VENV := .venv\nPY := $(VENV)/bin/python\n" in makefile
+    assert all(f".venv/bin/python build.py {command}" in editing for _, command in commands)
