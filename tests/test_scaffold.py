@@ -57,7 +57,7 @@ def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
         "doesn't. Hint: Remove the line 'draft: true' to publish it.",
         "content/tips/walk-before-you-run.md: info: This tip is not yet reviewed: no clinician has signed it off, "
         "so its page makes no review claim. Hint: When a clinician has approved the text as it is now, run: "
-        'python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
+        '.venv/bin/python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
 
 
 def test_publishing_the_example_text_fails_the_build_and_check(tmp_path):
