@@ -39,7 +39,8 @@ LIMITS = ("at_least", "above", "at_most", "below")
 LIMIT_WORDS = {"at_least": "at least", "above": "more than", "at_most": "at most", "below": "less than"}
 MAX_DECIMALS = 2
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BLOCK_TEXT = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")   # 'body: |' or 'intro: >-': the text starts on the next line
+# 'body: |', 'intro: >-' or 'intro:' alone on its line: the text starts on the next line.
+TEXT_BELOW = re.compile(r"^[\s-]*[\w-]+:\s*([|>][-+0-9]*)?\s*(#.*)?$")
 RED_FLAGS = tuple(FLAG_FLOORS)
 
 
@@ -192,9 +193,9 @@ class QuizMarkdown:
         return html
 
     def first_line(self, key_line: int) -> int:
-        """The file line the text starts on: the key's own, or the next after 'key: |' or 'key: >'."""
+        """The file line the text starts on: the key's own, or the next (see TEXT_BELOW)."""
         written = self.lines[key_line - 1] if 0 < key_line <= len(self.lines) else ""
-        return key_line + 1 if BLOCK_TEXT.search(written) else key_line
+        return key_line + 1 if TEXT_BELOW.match(written) else key_line
 
 
 def read_maps(data: YamlMap, key: str, path, problems, required=False) -> list[YamlMap]:

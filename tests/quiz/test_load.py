@@ -314,6 +314,19 @@ def test_a_script_link_in_quiz_markdown_is_refused_as_in_tips():
         "Hint: Links must go to web pages or other tips."]
 
 
+@pytest.mark.parametrize("intro, line", [
+    ("intro: 'Hello [](https://www.nhs.uk/)'", 2),
+    ("intro: |\n  Hello.\n\n  [](https://www.nhs.uk/)", 5),
+    # Folded text joins its lines, so a line is counted from the text YAML gives: near, not exact.
+    ("intro: >-  # folded\n  Hello.\n\n  [](https://www.nhs.uk/)", 4),
+    ("intro:\n  Hello.\n  [](https://www.nhs.uk/)", 3),
+])
+def test_a_problem_in_quiz_markdown_names_its_line_in_the_quiz_file(intro, line):
+    _, problems = load_text(BASE.replace("title: Test quiz", "title: Test quiz\n" + intro))
+    assert messages(problems) == [f"content/quiz/test.yml:{line}: A link to 'https://www.nhs.uk/' has no text. "
+                                  "Hint: Write the link text between [ and ]."]
+
+
 def test_an_empty_quiz_file_is_a_problem_not_silently_dropped():
     # Found by tests/test_robustness_nasty.py: the quiz used to vanish from the site without a word.
     assert messages(load_text("# to do\n")[1]) == [
