@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from .content import shorten
 from .model import Site, Tip
 from .pipeline import Project, load_site, quiz_files_in
 from .problems import BuildFailed, Problem, problem
@@ -172,12 +173,6 @@ def check_reading(tips, target: int) -> list[Problem]:
                              f"Hardest sentences: {named}",
                              "Split long sentences and use shorter, everyday words.", severity="warning"))
     return found
-
-
-def shorten(text: str, words: int = 8) -> str:
-    """The first few words of a sentence, to name it in a message."""
-    split = text.split()
-    return " ".join(split[:words]) + ("…" if len(split) > words else "")
 
 
 # ---- Information ----

@@ -204,11 +204,15 @@ def example_text_problems(doc: Document) -> list[Problem]:
     first = next(((number, text) for number, text in lines if text in EXAMPLE_TEXTS), None)
     if first is None:
         return []
-    words = first[1].split()
-    quoted = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     return [problem(doc.display, first[0], f"This tip still has the example text that 'build.py new' wrote: "
-                    f"'{quoted}'", "Replace every example sentence with your own words, or keep the line "
-                    "'draft: true' until the tip is ready.")]
+                    f"'{shorten(first[1])}'", "Replace every example sentence with your own words, or keep the "
+                    "line 'draft: true' until the tip is ready.")]
+
+
+def shorten(text: str, words: int = 8) -> str:
+    """The first few words of a sentence, to name it in a message."""
+    split = text.split()
+    return " ".join(split[:words]) + ("…" if len(split) > words else "")
 
 
 def read_page(doc: Document, body_html: str, headings):
