@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Document, MarkdownRenderer, count_words
+from .model import LinkTargets
 from .parallel import map_chunks
 from .problems import Problem
 from .version import CODE_VERSION
@@ -47,7 +48,7 @@ class BodyCache:
             if saved.get("version") != CODE_VERSION:
                 raise ValueError("made by other code")
             entries, documents, made = saved["entries"], saved["documents"], saved["made"]
-            if not well_formed(entries, 4) or not well_formed(documents, 3) or not well_formed(made, 2):
+            if not well_formed(entries, ENTRY_SIZE) or not well_formed(documents, 3) or not well_formed(made, 2):
                 raise ValueError("damaged")
         except Exception:  # missing, damaged, or written by other code: start afresh
             entries, documents, made = {}, {}, {}
@@ -75,6 +76,9 @@ class BodyCache:
             self._as_loaded = self.contents()
 
 
+ENTRY_SIZE = 5   # what _render_all gives each body: html, headings, problems, links to headings, word count
+
+
 def well_formed(table, size: int) -> bool:
     """A dict whose every value is a tuple of `size` items, as the cache keeps them."""
     return isinstance(table, dict) and all(isinstance(value, tuple) and len(value) == size for value in table.values())
@@ -100,28 +104,30 @@ def body_key(doc: Document, namespace: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def link_namespace(base_path: str, link_targets: dict, images) -> str:
+def link_namespace(links: LinkTargets) -> str:
     """A hash of the site-wide facts a body's links are checked against."""
-    facts = json.dumps([base_path, sorted(link_targets.items(), key=lambda kv: kv[0]), sorted(images)])
+    facts = json.dumps([links.base_path, sorted(links.files.items(), key=lambda kv: kv[0]), sorted(links.images)])
     return hashlib.sha256(facts.encode("utf-8")).hexdigest()
 
 
-def _render_all(base_path: str, link_targets: dict, images: set, docs: list[Document]) -> list:
-    """(html, headings, problems, word count) per body, with one converter; also the work of one worker process."""
-    renderer = MarkdownRenderer(base_path, link_targets, images)
+def _render_all(links: LinkTargets, docs: list[Document]) -> list:
+    """(html, headings, problems, links to headings, word count) per body, with one converter; also the
+    work of one worker process."""
+    renderer = MarkdownRenderer(links)
     return [(*renderer.render(doc), count_words(doc.body)) for doc in docs]
 
 
-def render_bodies(docs: list[Document], base_path: str, link_targets: dict, images: set,
-                  cache: BodyCache | None = None, workers: int = 1) -> list[tuple]:
-    """(html, headings, problems, word count) for each document, in order, using the cache and
-    `workers` processes."""
+def render_bodies(docs: list[Document], links: LinkTargets, cache: BodyCache | None = None,
+                  workers: int = 1) -> list[tuple]:
+    """(html, headings, problems, links to headings, word count) for each document, in order, using
+    the cache and `workers` processes. Links to headings are checked by the caller, every build:
+    a cached body's links may point at headings that have changed since."""
     cache = cache if cache is not None else BodyCache()
-    namespace = link_namespace(base_path, link_targets, images)
+    namespace = link_namespace(links)
     keys = [body_key(doc, namespace) for doc in docs]
     missing = [(key, doc) for key, doc in zip(keys, docs) if key not in cache.entries]
     if missing:
-        fresh = map_chunks(_render_all, [doc for _, doc in missing], workers, base_path, link_targets, images)
+        fresh = map_chunks(_render_all, [doc for _, doc in missing], workers, links)
         cache.entries.update(zip((key for key, _ in missing), fresh))
     cache.keep_only(set(keys))
     return [cache.entries[key] for key in keys]

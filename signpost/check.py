@@ -1,30 +1,26 @@
 """`build.py check`: everything the build validates, plus what an editor's review needs.
 
 The build's own checks come from loading the site twice: as published (so a link to a
-draft is caught, as the build would) and with drafts (so drafts are checked too). On top of
-those, from the loaded Site: links to headings that don't exist, tips and quizzes whose
-review is past or near, tips and quizzes no clinician has signed off as they are (signoff.py),
-published tips that cite only the clinic's own advice, tips harder to read than the site's
-target, and published tips still holding the example text `build.py new` wrote. Drafts and
-the quiz proofs are reported as information. Nothing here reads a file the loader hasn't
-already read.
+draft is caught, as the build would) and with drafts (so drafts are checked too), and from
+rendering the published site in memory. On top of those, from the loaded Site: tips and
+quizzes whose review is past or near, tips and quizzes no clinician has signed off as they
+are (signoff.py), published tips that cite only the clinic's own advice, and tips harder to
+read than the site's target. Drafts and the quiz proofs are reported as information.
+Nothing here reads a file the loader hasn't already read.
 """
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
-import posixpath
-import re
 from dataclasses import dataclass
 
+from .content import shorten
 from .model import Site, Tip
 from .pipeline import Project, load_site, quiz_files_in
 from .problems import BuildFailed, Problem, problem
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
-from .scaffold import placeholder_texts
 from .signoff import review_problems, sign_off_hint
 from .weight import PAGE_BUDGET, format_weights, page_weights
 
@@ -59,46 +55,47 @@ class CheckReport:
 
 
 def check_site(project: Project, today: dt.date, weights: bool = False) -> CheckReport:
-    """Load the site as published and with drafts, then run the checks only `check` makes;
-    with `weights`, also render the published site in memory and weigh every page."""
+    """Load the site as published and with drafts, render the published one in memory, then run the
+    checks only `check` makes; with `weights`, also weigh every page."""
     published, problems = load_site(project)
     with_drafts, more = load_site(project, drafts=True)
     found = set(problems) | set(more)
     site = with_drafts or published
     info, weighed = [], []
     if site:
-        found |= set(check_anchors(site))
         found |= set(check_reviews(site, today))
         reviews = review_problems(site)
         found |= {p for p in reviews if p.severity != "info"}
         found |= set(check_sources(site.tips, site.config.name))
         found |= set(check_reading(site.tips, site.config.reading_age))
-        found |= set(check_placeholders(site.tips))
         found |= set(check_quiz_clinics(site))
         info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
                 + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
-    if published and weights:
-        weight_problems, weighed = check_weights(published, project)
-        found |= set(weight_problems)
+    if published:
+        page_problems, weighed = check_pages(published, project, weights)
+        found |= set(page_problems)
     if not site:
-        info = [problem(project.content.name, None, "Links to headings, review dates and reading level are "
+        info = [problem(project.content.name, None, "Review dates and reading level are "
                         "checked once the errors above are fixed", severity="info")]
     ordered = sorted(found, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
     tips, pages, quizzes = count_sources(project, site)
     return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes, tuple(weighed))
 
 
-def check_weights(site: Site, project: Project) -> tuple[list[Problem], list]:
-    """Render the published site in memory and hold every page to the first-round-trip budget."""
+def check_pages(site: Site, project: Project, weights: bool) -> tuple[list[Problem], list]:
+    """Render the published site in memory as the build does, so a page the build could not make fails
+    `check` too; with `weights`, also hold every page to the first-round-trip budget."""
     try:
         files = render_site(site, project.templates)
     except BuildFailed as failure:
         return list(failure.problems), []
-    weights = page_weights(files, site.config.base_path)
+    if not weights:
+        return [], []
+    weighed = page_weights(files, site.config.base_path)
     over = [problem(f"page {w.path}", None, f"This page needs {w.gzipped / 1024:.1f} KB (gzip) on first load, "
                     f"over the {PAGE_BUDGET // 1024} KB budget", "Shorten it, or split it into two pages.",
-                    severity="warning") for w in weights if w.over_budget]
-    return over, weights
+                    severity="warning") for w in weighed if w.over_budget]
+    return over, weighed
 
 
 def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
@@ -107,52 +104,6 @@ def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
         return len(site.tips), len(site.pages), len(site.quizzes)
     return (len(list((project.content / "tips").glob("*.md"))), len(list((project.content / "pages").glob("*.md"))),
             len(quiz_files_in(project.content)))
-
-
-# ---- Links to headings ----
-
-def check_anchors(site: Site) -> list[Problem]:
-    """Links to a heading (shoes.md#socks, #socks) must name a heading that exists there."""
-    by_source = {item.document.path: item for item in (*site.tips, *site.pages)}
-    found = []
-    for item in by_source.values():
-        doc = item.document
-        for href, line in find_links(doc.body, doc.body_line):
-            target, _, fragment = href.partition("#")
-            if not fragment or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
-                continue
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), target)) if target else doc.path
-            linked = by_source.get(source)
-            if linked is None or fragment in {h.id for h in linked.headings}:
-                continue  # a missing file is the build's to report; quizzes have no headings to link to
-            found.append(problem(doc.display, line, f"The link '{href}' points at a heading that doesn't exist",
-                                 anchor_hint(fragment, target, linked)))
-    return found
-
-
-def anchor_hint(fragment: str, target: str, linked) -> str:
-    """The nearest real heading, or the headings there are."""
-    ids = [h.id for h in linked.headings]
-    if not ids:
-        return f"'{linked.title}' has no headings; link to it without the part after '#'."
-    close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)  # as yamlfile.suggest, on the id alone
-    return f"Did you mean '{target}#{close[0]}'?" if close else (
-        f"Headings in '{linked.title}': " + ", ".join(f"#{i}" for i in ids) + ".")
-
-
-def find_links(body: str, first_line: int) -> list[tuple[str, int]]:
-    """Every link target written in Markdown, [text](target) or [name]: target, with its line."""
-    links, fenced = [], False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if re.match(r"^\s{0,3}(```|~~~)", line):
-            fenced = not fenced
-        if fenced:
-            continue
-        line = re.sub(r"`[^`]*`", "", line)
-        targets = re.findall(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)", line)
-        targets += re.findall(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", line)
-        links += [(target, number) for target in targets]
-    return links
 
 
 # ---- Review dates ----
@@ -221,31 +172,6 @@ def check_reading(tips, target: int) -> list[Problem]:
                              f"This tip has a reading age of about {age}; the site aims for {target} or under. "
                              f"Hardest sentences: {named}",
                              "Split long sentences and use shorter, everyday words.", severity="warning"))
-    return found
-
-
-def shorten(text: str, words: int = 8) -> str:
-    """The first few words of a sentence, to name it in a message."""
-    split = text.split()
-    return " ".join(split[:words]) + ("…" if len(split) > words else "")
-
-
-# ---- Text left from `build.py new` ----
-
-def check_placeholders(tips) -> list[Problem]:
-    """A tip that is no longer a draft must not still say 'Say why this tip helps.'"""
-    texts, found = placeholder_texts(), []
-    for tip in tips:
-        doc = tip.document
-        if tip.draft:
-            continue
-        lines = [(doc.meta.line_of("summary"), tip.summary)]
-        lines += [(number, line.strip()) for number, line in enumerate(doc.body.split("\n"), start=doc.body_line)]
-        first = next(((number, text) for number, text in lines if text in texts), None)
-        if first:
-            found.append(problem(tip.source, first[0], "This tip still has the example text that "
-                                 f"'build.py new' wrote: '{shorten(first[1])}'",
-                                 "Replace every example sentence with your own words before publishing."))
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import html as htmllib
 import os
@@ -25,7 +26,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
-from .model import Heading, Page, SiteConfig, Tip
+from .model import Heading, HeadingLink, HeadingTarget, LinkTargets, Page, SiteConfig, Tip
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
@@ -161,16 +162,60 @@ def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words:
         if not SLUG.fullmatch(tag):
             problems.append(problem(path, meta.line_of("tags"), f"The tag '{tag}' can't be used as a web address",
                                     "Use lowercase letters, numbers and hyphens, e.g. 'warm-up'."))
+    draft = read_bool(meta, "draft", path, problems)
+    if not draft:
+        problems += example_text_problems(doc)
     tip = Tip(
         slug=doc.slug, title=title, summary=summary, tags=tuple(dict.fromkeys(tags)), date=date,
         reviewed=reviewed, next_review=next_review, body_html=body_html, headings=tuple(headings),
-        words=words, source=path, draft=read_bool(meta, "draft", path, problems),
+        words=words, source=path, draft=draft,
         sources=read_text_list(meta, "sources", path, problems),
         order=read_int(meta, "order", path, problems, default=100),
         reviewed_by=read_text(meta, "reviewed_by", path, problems),
         clinical=read_bool(meta, "clinical", path, problems), document=doc,
     )
     return (None if problems else tip), problems
+
+
+# The example text `build.py new tip` writes (scaffold.py), for the editor to replace: a tip that
+# still holds any of it is refused unless it is a draft. Its headings may stay.
+EXAMPLE_SUMMARY = "Say in one short sentence how this tip helps."
+EXAMPLE_BODY = """\
+## Why it matters
+
+Say why this tip helps. Keep each sentence short. Use the words your patients use.
+
+## What to do
+
+Give the steps in order:
+
+- Write one step on each line.
+- Start each step with a verb, like walk or stretch.
+
+## When to get help
+
+Say when to stop and get help. Tell the reader they can book a visit with us.
+"""
+EXAMPLE_TEXTS = frozenset({EXAMPLE_SUMMARY} | {line.strip() for line in EXAMPLE_BODY.split("\n")
+                                               if line.strip() and not line.startswith("#")})
+
+
+def example_text_problems(doc: Document) -> list[Problem]:
+    """The first line of a tip that is still the example text `build.py new tip` wrote, if any."""
+    lines = [(doc.meta.line_of("summary"), str(doc.meta.get("summary", "")).strip())]
+    lines += [(number, line.strip()) for number, line in enumerate(doc.body.split("\n"), start=doc.body_line)]
+    first = next(((number, text) for number, text in lines if text in EXAMPLE_TEXTS), None)
+    if first is None:
+        return []
+    return [problem(doc.display, first[0], f"This tip still has the example text that 'build.py new' wrote: "
+                    f"'{shorten(first[1])}'", "Replace every example sentence with your own words, or keep the "
+                    "line 'draft: true' until the tip is ready.")]
+
+
+def shorten(text: str, words: int = 8) -> str:
+    """The first few words of a sentence, to name it in a message."""
+    split = text.split()
+    return " ".join(split[:words]) + ("…" if len(split) > words else "")
 
 
 def read_page(doc: Document, body_html: str, headings):
@@ -408,12 +453,14 @@ class _Headings(Treeprocessor):
 
 
 class MarkdownRenderer:
-    """One reusable Markdown converter for a whole build, aware of every link target."""
+    """One reusable Markdown converter for a whole build, aware of every link target: the one reader
+    of links in Markdown, for tips, pages and the quiz's texts alike.
 
-    def __init__(self, base_path: str, link_targets: dict[str, str], image_files: set[str]):
-        self.base_path = base_path
-        self.link_targets = link_targets   # "tips/shoes.md" → "tips/shoes/"
-        self.image_files = image_files     # "images/shoe.jpg", relative to the content folder
+    Without `links` (a lone quiz file, build.py quiz) links to files are left as written, unchecked.
+    """
+
+    def __init__(self, links: LinkTargets | None):
+        self.links = links
         self.md = markdown.Markdown(
             # Instances, not names: a name is looked up among every installed package's entry
             # points (50 ms). No smarty: it doubles Markdown time.
@@ -426,20 +473,27 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "signpost-links", 1)
         self._doc: Document | None = None
         self._problems: list[Problem] = []
+        self._heading_links: list[HeadingLink] = []
 
-    def render(self, doc: Document) -> tuple[str, list[Heading], list[Problem]]:
-        """Markdown body → (HTML, headings for a table of contents, problems)."""
-        self._doc, self._problems = doc, []
+    def render(self, doc: Document, heading_ids: bool = True):
+        """Markdown body → (HTML, headings for a table of contents, problems, links to headings).
+
+        Links to headings are checked later (heading_link_problems), once every page's headings
+        are known. Without `heading_ids` the HTML keeps no ids: the quiz's texts share one page
+        with each other and with the form's own ids.
+        """
+        self._doc, self._problems, self._heading_links = doc, [], []
         self.md.reset()
         self.headings.headings, self.headings.ids = [], set()  # convert() skips them for a blank body
         html, why = convert_markdown(self.md, doc.body)
         if why is not None:
             line = doc.body_line + doc.body.count("\n", 0, why.at)
-            return "", [], [unreadable_markdown(doc.display, line, why)]
+            return "", [], [unreadable_markdown(doc.display, line, why)], []
         headings = self.headings.headings
         self._check_heading_levels(headings)
         self._check_raw_html(self.md.htmlStash.rawHtmlBlocks)
-        return clean_html(html, frozenset(self.headings.ids)), headings, self._problems
+        ids = frozenset(self.headings.ids) if heading_ids else frozenset()
+        return clean_html(html, ids), headings, self._problems, self._heading_links
 
     def _check_raw_html(self, snippets) -> None:
         """Warn about each piece of pasted HTML the sanitizer will cut down."""
@@ -476,25 +530,36 @@ class MarkdownRenderer:
         if re.match(r"^\s*(javascript|vbscript|data):", href, re.I):
             self._report(href, f"The link '{href}' is not allowed", "Links must go to web pages or other tips.")
             return "#"
-        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith("#"):
-            return href  # https:, mailto:, tel:, or a heading on the same page
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+            return href  # https:, mailto:, tel:
+        if href.startswith("#"):  # a heading on the same page
+            self._note_heading_link(href, self._doc.path, href[1:])
+            return href
         target, _, fragment = href.partition("#")
         if href.startswith("/"):
             self._report(href, f"The link '{href}' points at a web address, not a file",
                          "Link to the file instead, e.g. [Shoes](shoes.md) or [About](../pages/about.md).")
             return href
+        if self.links is None:
+            return href
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), target))
-        if source not in self.link_targets:
+        pages = self.links.files
+        if source not in pages:
             here = posixpath.dirname(self._doc.path)
-            known = [posixpath.relpath(k, here) for k in self.link_targets if k != self._doc.path]
+            known = [posixpath.relpath(k, here) for k in pages if k != self._doc.path]
             self._report(href, f"The link '{href}' points at a file that doesn't exist",
                          suggest(target, known) or "Links to other tips look like [Shoes](shoes.md).")
             return href
-        if self.link_targets[source] is None:
+        if pages[source] is None:
             self._report(href, f"The link '{href}' points at a draft, which won't be published",
                          "Remove the link, or publish the draft first.")
             return href
-        return self.base_path + self.link_targets[source] + (f"#{fragment}" if fragment else "")
+        if fragment:
+            self._note_heading_link(href, source, fragment)
+        return self.links.base_path + pages[source] + (f"#{fragment}" if fragment else "")
+
+    def _note_heading_link(self, href: str, source: str, fragment: str) -> None:
+        self._heading_links.append(HeadingLink(self._doc.display, self._line_of(href), href, source, fragment))
 
     def resolve_image(self, src: str, element) -> str:
         """An image in Markdown → its URL; images must exist and have a description."""
@@ -505,9 +570,37 @@ class MarkdownRenderer:
             self._report(src, f"The image '{src}' is on another website",
                          "Save the picture in content/images/ and link to it from there.")
             return src
+        if self.links is None:
+            return src
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), src))
-        if source not in self.image_files:
+        if source not in self.links.images:
             self._report(src, f"The image '{src}' doesn't exist",
                          "Put it in content/images/ and write ../images/NAME in the tip.")
             return src
-        return self.base_path + source
+        return self.links.base_path + source
+
+
+# ---- Links to headings: checked once every page's headings are known ----
+
+def heading_target(doc: Document, headings) -> HeadingTarget:
+    """What links into this file are checked against: its title (for hints) and its headings."""
+    title = doc.meta.get("title")
+    return HeadingTarget(str(title) if title else doc.slug, tuple(h.id for h in headings))
+
+
+def heading_link_problems(links, targets: dict[str, HeadingTarget]) -> list[Problem]:
+    """A link to a heading must name one that exists there. Files whose headings aren't known (the
+    quiz, a file that could not be read) are left alone: their own problems are reported already."""
+    return [problem(link.display, link.line, f"The link '{link.href}' points at a heading that doesn't exist",
+                    heading_hint(link, targets[link.target]))
+            for link in links if link.target in targets and link.fragment not in targets[link.target].ids]
+
+
+def heading_hint(link: HeadingLink, target: HeadingTarget) -> str:
+    """The nearest real heading, or the headings there are."""
+    if not target.ids:
+        return f"'{target.title}' has no headings; link to it without the part after '#'."
+    close = difflib.get_close_matches(link.fragment, target.ids, n=1, cutoff=0.6)  # as yamlfile.suggest, on the id alone
+    written = link.href.partition("#")[0]
+    return f"Did you mean '{written}#{close[0]}'?" if close else (
+        f"Headings in '{target.title}': " + ", ".join(f"#{i}" for i in target.ids) + ".")

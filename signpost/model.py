@@ -68,6 +68,34 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class LinkTargets:
+    """What links in Markdown are rewritten to and checked against: every source file's page, every picture."""
+
+    base_path: str        # where the site lives: "/" or "/guidance/"
+    files: dict           # source path → page path: "tips/shoes.md" → "tips/shoes/"; None for a draft left out
+    images: frozenset     # "images/shoe.jpg", relative to the content folder
+
+
+@dataclass(frozen=True)
+class HeadingLink:
+    """A link to a heading ('shoes.md#socks', '#socks'), checked once every page's headings are known."""
+
+    display: str          # the file the link is written in, as messages name it
+    line: int | None
+    href: str             # as written
+    target: str           # the linked source file: "tips/shoes.md"
+    fragment: str
+
+
+@dataclass(frozen=True)
+class HeadingTarget:
+    """A file that links can point into: its title, for hints, and its headings' ids in page order."""
+
+    title: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Tip:
     """One tip article, from content/tips/<slug>.md."""
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (fingerprint, outside_problem, read_document, read_page, read_text_file,
-                      read_tip, slug_problem)
+from .content import (fingerprint, heading_link_problems, heading_target, outside_problem, read_document,
+                      read_page, read_text_file, read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
-from .model import QuizPage, Site, Tag
+from .model import LinkTargets, QuizPage, Site, Tag
 from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
 from .render import minify_asset, render_pages, render_site
@@ -107,14 +107,15 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     quiz_files = quiz_files_in(content)
     ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
     problems += ledger_problems
-    link_targets = find_link_targets(docs, files, quiz_files, content, drafts)
     made = cache.made if cache else None
     images, image_problems = read_images(content)
     problems += image_problems
+    links = LinkTargets(config.base_path, find_link_targets(docs, files, quiz_files, content, drafts),
+                        frozenset(images))
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
-    bodies = render_bodies(published, config.base_path, link_targets, set(images), cache, workers)
+    bodies = render_bodies(published, links, cache, workers)
     tips, pages = [], []
-    for doc, (body_html, headings, body_problems, words) in zip(published, bodies):
+    for doc, (body_html, headings, body_problems, _, words) in zip(published, bodies):
         problems += body_problems
         if doc.path.startswith("tips/"):
             item, more = remembered(made, ("tip", doc.path), read_tip, doc, config, body_html, headings, words)
@@ -124,8 +125,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
             pages.append(item)
         problems += more
     tip_slugs = {tip.slug for tip in tips if tip}
-    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, made, ledger)
-    problems += quiz_problems
+    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, links, made, ledger)
+    problems += quiz_problems + check_heading_links(published, bodies, quizzes)
     assets = {path: remembered(made, ("asset", path), minify_asset, path, data)
               for path, data in read_assets(project.assets).items()}
     if made is not None:  # forget what files that went were made into
@@ -140,6 +141,14 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     site = Site(config, tuple(tips), tuple(sorted(pages, key=lambda p: p.slug)), collect_tags(tips),
                 tuple(quizzes), assets, images)
     return site, problems
+
+
+def check_heading_links(docs, bodies, quizzes) -> list[Problem]:
+    """Links to headings, in tips, pages and quizzes, against the headings each page has now."""
+    targets = {doc.path: heading_target(doc, headings) for doc, (_, headings, *_) in zip(docs, bodies)}
+    links = [link for _, _, _, body_links, _ in bodies for link in body_links]
+    links += [link for quiz in quizzes for link in quiz.model.heading_links]
+    return heading_link_problems(links, targets)
 
 
 def signable_files(tip_files, quiz_files) -> set[str]:
@@ -277,10 +286,12 @@ def quiz_files_in(content: Path) -> list[Path]:
     return sorted(f for f in (content / "quiz").glob("*.yml") if not f.name.endswith(SCENARIOS_SUFFIX))
 
 
-def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = None, ledger: dict | None = None):
+def load_quizzes(files, content: Path, tip_slugs: set[str], links: LinkTargets, made: dict | None = None,
+                 ledger: dict | None = None):
     """Load, validate and prove every quiz and run its scenarios: ([QuizPage], problems).
 
-    A quiz that fails a proof or a scenario does not build. Each carries its review: whether
+    A quiz that fails a proof or a scenario does not build. Links in its Markdown are rewritten
+    and checked against `links`, as links in tips are. Each carries its review: whether
     `ledger` holds a sign-off of its text as it is.
     """
     quizzes, problems = [], []
@@ -294,7 +305,7 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], made: dict | None = 
         scenarios, more = read_scenarios_file(file.with_name(file.stem + SCENARIOS_SUFFIX), content)
         problems += more
         quiz, more = remembered(made, ("quiz", display), load_quiz_page, file.stem, display, text,
-                                frozenset(tip_slugs), scenarios)
+                                frozenset(tip_slugs), scenarios, links)
         problems += more
         if quiz:
             rel = file.relative_to(content).as_posix()
@@ -319,15 +330,15 @@ def orphan_scenarios(content: Path, quiz_files) -> list[Problem]:
             if f.name[:-len(SCENARIOS_SUFFIX)] not in quizzes]
 
 
-def load_quiz_page(slug: str, display: str, text: str, tip_slugs,
-                   scenarios_text: str | None = None) -> tuple[QuizPage | None, list[Problem]]:
+def load_quiz_page(slug: str, display: str, text: str, tip_slugs, scenarios_text: str | None = None,
+                   links: LinkTargets | None = None) -> tuple[QuizPage | None, list[Problem]]:
     """One quiz file's text → its page, once loaded, validated, proved and its scenarios passed."""
     from .quiz.analyse import prove_quiz
     from .quiz.export import quiz_data
     from .quiz.load import load_quiz
     from .quiz.scenarios import failures, load_scenarios, run_scenarios, scenarios_path
 
-    quiz, problems = load_quiz(text, display, tip_slugs)
+    quiz, problems = load_quiz(text, display, tip_slugs, links)
     if quiz is None or errors_in(problems):
         return None, problems
     report, more = prove_quiz(quiz, display)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import add_months, slugify
+from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months, slugify
 from .pipeline import Project
 from .problems import Problem, problem
+from .signoff import RUN_BUILD
 from .yamlfile import double_quoted, load_yaml
 
 # Names every build writes at the top of the site (beside the assets' own folders), never a tip's.
@@ -61,30 +62,12 @@ def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
     return []
 
 
-PLACEHOLDER_SUMMARY = "Say in one short sentence how this tip helps."
-SKELETON = """\
-## Why it matters
-
-Say why this tip helps. Keep each sentence short. Use the words your patients use.
-
-## What to do
-
-Give the steps in order:
-
-- Write one step on each line.
-- Start each step with a verb, like walk or stretch.
-
-## When to get help
-
-Say when to stop and get help. Tell the reader they can book a visit with us.
-"""
-
-
 def tip_text(title: str, today: dt.date, review_months: int) -> str:
-    """The front matter and a skeleton body: three sections with short placeholder sentences."""
+    """The front matter and a skeleton body: three sections with short example sentences, which the
+    build refuses to publish (content.example_text_problems)."""
     return f"""---
 title: {yaml_text(title)}
-summary: {PLACEHOLDER_SUMMARY}
+summary: {EXAMPLE_SUMMARY}
 tags: [running]
 date: {today}
 reviewed: {today}
@@ -95,13 +78,7 @@ sources:
   - Life Effect physiotherapists
 ---
 
-{SKELETON}"""
-
-
-def placeholder_texts() -> set[str]:
-    """The summary and prose lines `new` writes for the editor to replace (its headings may stay)."""
-    lines = {line.strip() for line in SKELETON.split("\n") if line.strip() and not line.startswith("#")}
-    return lines | {PLACEHOLDER_SUMMARY}
+{EXAMPLE_BODY}"""
 
 
 def yaml_text(value: str) -> str:
@@ -135,8 +112,8 @@ def next_steps(new: NewTip) -> str:
 Next steps:
   1. Open it and write the tip: change the summary, the tags and each section.
   2. Preview it with `make serve`: drafts show there, marked "Draft".
-  3. Run `python build.py check` and fix anything it finds.
+  3. Run `{RUN_BUILD} check` and fix anything it finds.
   4. When it is ready, delete the line 'draft: true' to publish it. If it gives clinical advice
      (symptoms, when to get help), change 'clinical: false' to 'clinical: true' first.
   5. Last, once a clinician has read it as it is, record their sign-off:
-     python build.py sign-off {new.display} --by \"Name, role\""""
+     {RUN_BUILD} sign-off {new.display} --by \"Name, role\""""

@@ -17,13 +17,16 @@ from .model import Review, SignOff, Site
 from .problems import Problem, errors_in, problem
 from .yamlfile import YamlMap, check_keys, double_quoted, load_yaml, read_date, read_text
 
+# How an editor runs build.py in the project folder, as README and EDITING.md write it: the venv's
+# Python has Signpost's libraries whether or not the venv is active; a bare `python` may not.
+RUN_BUILD = ".venv/bin/python build.py"
 LEDGER = "sign-off.yml"
 ENTRY_KEYS = ("name", "role", "date", "sha256")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIGNED_FOLDERS = {"tips": ".md", "quiz": ".yml"}   # what can be signed off: tips and quizzes
 HEADER = """\
 # Clinical sign-off: who approved exactly which text of each tip and quiz.
-# Written by `python build.py sign-off FILE --by "Name, role"`; see EDITING.md.
+# Written by `.venv/bin/python build.py sign-off FILE --by "Name, role"`; see EDITING.md.
 # 'sha256' is the fingerprint of the file's text when it was signed off: once the file
 # changes, its page no longer says it was reviewed, until a clinician signs it off again.
 """
@@ -90,7 +93,7 @@ def with_review(item, ledger: dict[str, SignOff], path: str, text_fingerprint: s
 
 def sign_off_hint(display: str) -> str:
     """The command that records a sign-off of this file, to end every 'not yet reviewed' message."""
-    return f'When a clinician has approved the text as it is now, run: python build.py sign-off {display} --by "Name, role"'
+    return f'When a clinician has approved the text as it is now, run: {RUN_BUILD} sign-off {display} --by "Name, role"'
 
 
 def not_reviewed_problem(display: str, line: int | None, noun: str, review: Review, consequence: str,

@@ -6,8 +6,11 @@ import re
 import markdown
 import pytest
 
+from signpost.bodies import BodyCache
 from signpost.content import Document, MarkdownRenderer, _QuickInline
+from signpost.model import LinkTargets
 from signpost.pipeline import Project, load_site
+from signpost.problems import BuildFailed
 from signpost.sanitize import clean_html
 from tests.sitekit import ROOT, build_site, make_content, tip
 
@@ -70,13 +73,34 @@ def test_every_problem_in_every_file_is_reported_together(tmp_path):
 def test_links_to_sources_become_site_urls(tmp_path):
     site, problems = load(tmp_path, {
         "tips/shoes.md": tip(title="Shoes", body="[Warm up](warm-up.md#one), [about](../pages/about.md), "
-                                                 "[top](#x), [NHS](https://www.nhs.uk/)\n"),
+                                                 "[top](#x), [NHS](https://www.nhs.uk/)\n\n## X\n"),
         "pages/about.md": "---\ntitle: About us\n---\nHello.\n",
     })
     assert problems == []
     html = next(t for t in site.tips if t.slug == "shoes").body_html
     assert '<a href="/tips/warm-up/#one">' in html and '<a href="/about/">' in html
     assert '<a href="#x">' in html and '<a href="https://www.nhs.uk/">' in html
+
+
+def test_a_link_to_a_heading_that_does_not_exist_fails_the_build(tmp_path):
+    # Found in review: only `check` found these; the build published the broken link.
+    with pytest.raises(BuildFailed) as failure:
+        build_site(tmp_path, {"tips/shoes.md": tip(title="Shoes", body="## Socks\n\n[a](warm-up.md#on)\n\n[b](#sock)\n")})
+    assert [str(p) for p in failure.value.problems] == [
+        "content/tips/shoes.md:10: The link 'warm-up.md#on' points at a heading that doesn't exist. "
+        "Hint: Did you mean 'warm-up.md#one'?",
+        "content/tips/shoes.md:12: The link '#sock' points at a heading that doesn't exist. "
+        "Hint: Did you mean '#socks'?"]
+
+
+def test_links_to_headings_are_checked_against_the_headings_as_they_are_now(tmp_path):
+    # The linking tip's body comes from the cache; the heading it names has gone since.
+    cache, content = BodyCache(), make_content(tmp_path, {"tips/shoes.md": tip(title="Shoes", body="[a](warm-up.md#one)\n")})
+    assert load_site(Project.at(ROOT, content), cache=cache)[1] == []
+    (content / "tips" / "warm-up.md").write_text(tip(body="## Two\n\nText.\n"), encoding="utf-8")
+    _, problems = load_site(Project.at(ROOT, content), cache=cache)
+    assert [str(p) for p in problems] == ["content/tips/shoes.md:8: The link 'warm-up.md#one' points at a heading "
+                                          "that doesn't exist. Hint: Headings in 'Warm up': #two."]
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -127,8 +151,9 @@ def test_a_review_date_near_the_year_9999_is_not_a_crash(tmp_path):
 # ---- Markdown step: heading ids (our own, as the toc extension gave them) and the quick inline step ----
 
 def render(body, renderer=None):
-    renderer = renderer or MarkdownRenderer("/", {"tips/shoes.md": "tips/shoes/"}, set())
-    return renderer.render(Document("tips/x.md", "content/tips/x.md", None, body, 5))
+    """(html, headings, problems) of a body in tips/x.md."""
+    renderer = renderer or MarkdownRenderer(LinkTargets("/", {"tips/shoes.md": "tips/shoes/"}, frozenset()))
+    return renderer.render(Document("tips/x.md", "content/tips/x.md", None, body, 5))[:3]
 
 
 def test_duplicate_headings_get_numbered_ids_and_inline_markup_is_left_out_of_texts():
@@ -159,7 +184,7 @@ def test_a_top_heading_gets_an_id_but_is_not_listed():
 
 
 def test_a_blank_body_has_no_headings_left_from_the_body_before():
-    renderer = MarkdownRenderer("/", {}, set())
+    renderer = MarkdownRenderer(LinkTargets("/", {}, frozenset()))
     assert render("## A\n", renderer)[1] and render("  \n", renderer) == ("", [], [])
 
 

@@ -31,6 +31,65 @@ def test_a_fixture_site_with_links_and_tags_has_no_broken_links(tmp_path):
     assert broken_links(out) == []
 
 
+# ---- Links in the quiz's Markdown: rewritten and checked as links in tips are ----
+
+QUIZ = (ROOT / "tests" / "quiz" / "fixtures" / "checklist.yml").read_text(encoding="utf-8")
+PNG = bytes.fromhex("89504e470d0a1a0a")
+
+
+def quiz_with(intro: str = "Hello.", body: str = "Well done.") -> str:
+    """The checklist quiz with an intro (line 4 on) and a result's body (line 35 on)."""
+    lines = QUIZ.replace("title: What kind of runner are you?\n",
+                         "title: What kind of runner are you?\nintro: |\n  " + intro.replace("\n", "\n  ") + "\n")
+    return lines.replace("  - {id: road-runner, urgency: self-care, title: You are a road runner}\n",
+                         "  - id: road-runner\n    urgency: self-care\n    title: You are a road runner\n"
+                         "    body: |\n      " + body.replace("\n", "\n      ") + "\n")
+
+
+def test_links_in_quiz_markdown_lead_to_the_pages_they_name(tmp_path):
+    # Found in review: [Shoes](../tips/shoes.md) in a quiz went out as written, a broken link.
+    files = {"quiz/checklist.yml": quiz_with(
+        intro="Read [warming up](../tips/warm-up.md) and [its first step](../tips/warm-up.md#one).",
+        body="See [about us](../pages/about.md), or [start again](checklist.yml).\n\n"
+             "![A running shoe](../images/shoe.png)"),
+        "pages/about.md": "---\ntitle: About\n---\nHi.\n", "images/shoe.png": PNG}
+    for base in ("/", "/guidance/"):
+        out = build_site(tmp_path / base.strip("/"), files, base_url=f"https://clinic.example{base}")
+        page = (out / "checklist" / "index.html").read_text(encoding="utf-8")
+        for href in (f'href="{base}tips/warm-up/"', f'href="{base}tips/warm-up/#one"', f'href="{base}about/"',
+                     f'href="{base}checklist/"', f'src="{base}images/shoe.png"'):
+            assert href in page
+        assert broken_links(out, base) == []
+
+
+@pytest.mark.parametrize("link, expected", [
+    ("[Shoes](../tips/shoes.md)", "content/quiz/checklist.yml:{line}: The link '../tips/shoes.md' points at a file "
+     "that doesn't exist. Hint: Did you mean '../tips/hills.md'?"),
+    ("[Hills](../tips/hills.md)", "content/quiz/checklist.yml:{line}: The link '../tips/hills.md' points at a draft, "
+     "which won't be published. Hint: Remove the link, or publish the draft first."),
+    ("[Step](../tips/warm-up.md#on)", "content/quiz/checklist.yml:{line}: The link '../tips/warm-up.md#on' points at "
+     "a heading that doesn't exist. Hint: Did you mean '../tips/warm-up.md#one'?"),
+    ("[x](/tips/shoes/)", "content/quiz/checklist.yml:{line}: The link '/tips/shoes/' points at a web address, not "
+     "a file. Hint: Link to the file instead, e.g. [Shoes](shoes.md) or [About](../pages/about.md)."),
+], ids=["missing", "draft", "heading", "web-address"])
+@pytest.mark.parametrize("where", ["intro", "body"])
+def test_links_in_quiz_markdown_are_checked_at_their_line_as_in_tips(tmp_path, link, expected, where):
+    text = f"First line.\n\nThen {link}."
+    quiz = quiz_with(intro=text) if where == "intro" else quiz_with(body=text)
+    content = make_content(tmp_path, {"quiz/checklist.yml": quiz, "tips/hills.md": tip(title="Hills", draft="true")})
+    with pytest.raises(BuildFailed) as failure:
+        build(Project.at(ROOT, content), tmp_path / "dist")
+    line = quiz.split("\n").index(f"{'  ' if where == 'intro' else '      '}Then {link}.") + 1
+    assert [str(p) for p in failure.value.problems if p.severity == "error"] == [expected.format(line=line)]
+
+
+def test_a_quiz_may_link_to_a_draft_in_the_preview(tmp_path):
+    content = make_content(tmp_path, {"quiz/checklist.yml": quiz_with(intro="[Hills](../tips/hills.md)"),
+                                      "tips/hills.md": tip(title="Hills", draft="true")})
+    build(Project.at(ROOT, content), tmp_path / "preview", preview=True)
+    assert 'href="/tips/hills/"' in (tmp_path / "preview" / "checklist" / "index.html").read_text(encoding="utf-8")
+
+
 def test_same_sources_give_byte_identical_output(tmp_path):
     first = snapshot(build_site(tmp_path / "a"))
     second = snapshot(build_site(tmp_path / "b"))

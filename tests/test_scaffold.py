@@ -1,5 +1,6 @@
 """`build.py new tip "Title"`: a draft that builds and passes check, and never a clash or an overwrite."""
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -7,7 +8,8 @@ import pytest
 
 from signpost.check import check_site
 from signpost.pipeline import Project, build, load_site
-from signpost.scaffold import create_tip, slugify
+from signpost.problems import BuildFailed
+from signpost.scaffold import create_tip, next_steps, slugify
 from tests.sitekit import ROOT, SITE_YML, make_content, tip
 
 TODAY = dt.date(2026, 11, 29)
@@ -55,20 +57,26 @@ def test_a_new_tip_builds_as_a_draft_and_passes_check(tmp_path):
         "doesn't. Hint: Remove the line 'draft: true' to publish it.",
         "content/tips/walk-before-you-run.md: info: This tip is not yet reviewed: no clinician has signed it off, "
         "so its page makes no review claim. Hint: When a clinician has approved the text as it is now, run: "
-        'python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
+        '.venv/bin/python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"']
 
 
-def test_publishing_the_example_text_is_an_error(tmp_path):
+def test_publishing_the_example_text_fails_the_build_and_check(tmp_path):
+    # Found in review: only `check` refused it; the build published "Say why this tip helps."
     project, new, _ = new_tip(tmp_path, "Walk before you run")
     text = new.path.read_text(encoding="utf-8")
     new.path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
-    assert [str(p) for p in check_site(project, TODAY).problems] == [
-        "content/tips/walk-before-you-run.md:3: This tip still has the example text that 'build.py new' wrote: "
-        "'Say in one short sentence how this tip…'. "
-        "Hint: Replace every example sentence with your own words before publishing."]
+    expected = ["content/tips/walk-before-you-run.md:3: This tip still has the example text that 'build.py new' "
+                "wrote: 'Say in one short sentence how this tip…'. Hint: Replace every example sentence with your "
+                "own words, or keep the line 'draft: true' until the tip is ready."]
+    with pytest.raises(BuildFailed) as failure:
+        build(project, tmp_path / "dist")
+    assert [str(p) for p in failure.value.problems] == expected
+    assert [str(p) for p in check_site(project, TODAY).errors] == expected   # once, though check loads twice
     text = text.replace("draft: true\n", "").replace("Say in one short sentence how this tip helps.", "Walk first.")
     new.path.write_text(text, encoding="utf-8")
-    assert [p.line for p in check_site(project, TODAY).problems] == [15]
+    with pytest.raises(BuildFailed) as failure:
+        build(project, tmp_path / "dist")
+    assert [p.line for p in failure.value.problems] == [15]
 
 
 def test_next_review_follows_the_site_period(tmp_path):
@@ -113,7 +121,8 @@ def test_the_command_line_creates_once_then_refuses(tmp_path):
     first = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Created content/tips/walk-before-you-run.md (a draft).\nNext steps:\n")
-    assert first.stdout.endswith('python build.py sign-off content/tips/walk-before-you-run.md --by "Name, role"\n')
+    assert first.stdout.endswith('\n     .venv/bin/python build.py sign-off content/tips/walk-before-you-run.md '
+                                 '--by "Name, role"\n')
     again = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.startswith("content/tips/walk-before-you-run.md: A tip called 'walk-before-you-run' "
@@ -125,3 +134,13 @@ def test_a_very_long_title_makes_a_file_name_cut_at_a_word(tmp_path):
     assert slugify("Walk " * 100) == "-".join(["walk"] * 12) and len(slugify("a" * 500)) == 60
     _, new, problems = new_tip(tmp_path, "a" * 500)
     assert problems == [] and new.display == f"content/tips/{'a' * 60}.md"
+
+
+def test_the_next_steps_give_commands_that_work_outside_the_venv_as_editing_md_does(tmp_path):
+    # Found in review: "Run `python build.py check`" fails unless the venv is active; the venv's own Python works.
+    _, new, _ = new_tip(tmp_path, "Walk before you run")
+    commands = re.findall(r"([^\s`]*python) build\.py ([a-z-]+)", next_steps(new))
+    assert commands == [(".venv/bin/python", "check"), (".venv/bin/python", "sign-off")]
+    makefile, editing = (ROOT / "Makefile").read_text(), (ROOT / "EDITING.md").read_text()
+    assert "VENV := .venv\nPY := $(VENV)/bin/python\n" in makefile
+    assert all(f".venv/bin/python build.py {command}" in editing for _, command in commands)

@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 12, 4)
 QUIZ = (Path(__file__).resolve().parent / "fixtures" / "broken" / "quiz-unknown-tip" / "quiz" /
         "should-i-see-someone.yml").read_text(encoding="utf-8").replace("tips: [resting]", "tips: [warm-up]")
 CLINICAL_TIP = tip(title="When to get help", clinical="true")
-SIGN_OFF_HINT = ('When a clinician has approved the text as it is now, run: python build.py sign-off {} '
+SIGN_OFF_HINT = ('When a clinician has approved the text as it is now, run: .venv/bin/python build.py sign-off {} '
                  '--by "Name, role"')
 
 

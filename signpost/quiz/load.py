@@ -6,15 +6,14 @@ rules of the clinical brief (red-flag questions first, required and always shown
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
-import markdown
-
-from ..content import convert_markdown, unreadable_markdown
+from ..content import Document, MarkdownRenderer
+from ..model import HeadingLink, LinkTargets
 from ..problems import Problem, problem
-from ..sanitize import clean_html, removed_html_problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .analyse import TooBig, check_sizes, settled_outcomes
@@ -40,6 +39,8 @@ LIMITS = ("at_least", "above", "at_most", "below")
 LIMIT_WORDS = {"at_least": "at least", "above": "more than", "at_most": "at most", "below": "less than"}
 MAX_DECIMALS = 2
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
+# 'body: |', 'intro: >-' or 'intro:' alone on its line: the text starts on the next line.
+TEXT_BELOW = re.compile(r"^[\s-]*[\w-]+:\s*([|>][-+0-9]*)?\s*(#.*)?$")
 RED_FLAGS = tuple(FLAG_FLOORS)
 
 
@@ -54,8 +55,10 @@ class Names:
     where: str             # "a rule" or "show_if"
 
 
-def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple[Quiz | None, list[Problem]]:
-    """Read and check one quiz file; tip_slugs=None skips the tip-link check (e.g. a lone file)."""
+def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None,
+              links: LinkTargets | None = None) -> tuple[Quiz | None, list[Problem]]:
+    """Read and check one quiz file; tip_slugs=None skips the tip-link check and links=None the check
+    of links in its Markdown (e.g. a lone file)."""
     path = display_path
     data, problems = load_yaml(text, path)
     if data is None:  # an empty file must not make the quiz silently vanish from the site
@@ -65,16 +68,19 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         return None, problems + [problem(path, 1, "A quiz file must be a set of 'key: value' lines",
                                          "Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'.")]
     check_keys(data, QUIZ_KEYS, path, problems, " in the quiz")
+    texts = QuizMarkdown(path, text, links)
     flags = read_flags(data, path, problems)
     sources = read_sources(data, path, problems)
     scores = [s for s in (read_score(m, path, problems) for m in read_maps(data, "scores", path, problems)) if s]
     questions = read_questions(data, path, problems, flags)
     scores = finish_scores(scores, questions, path, problems)
-    outcomes = read_outcomes(data, path, problems, tip_slugs)
+    outcomes = read_outcomes(data, path, problems, tip_slugs, texts)
     rules = read_rules(data, path, problems, questions, flags, scores, outcomes)
     check_red_flags(questions, path, problems)
     check_citations(questions, sources, path, problems)
     check_unused(questions, scores, outcomes, rules, flags, data, path, problems)
+    intro_html = texts.html(read_text(data, "intro", path, problems), data.line_of("intro"), problems)
+    safety_net_html = texts.html(read_text(data, "safety_net", path, problems), data.line_of("safety_net"), problems)
     quiz = Quiz(
         slug=PurePath(path).stem,
         title=read_text(data, "title", path, problems, required=True),
@@ -84,15 +90,15 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None) -> tuple
         rules=tuple(rules),
         outcomes=tuple(outcomes),
         summary=read_text(data, "summary", path, problems),
-        intro_html=render_markdown(read_text(data, "intro", path, problems), path, data.line_of("intro"), problems),
-        safety_net_html=render_markdown(read_text(data, "safety_net", path, problems), path,
-                                        data.line_of("safety_net"), problems),
+        intro_html=intro_html,
+        safety_net_html=safety_net_html,
         flags=flags,
         reviewed=read_date(data, "reviewed", path, problems, required=True),
         next_review=read_date(data, "next_review", path, problems, required=True),
         reviewed_by=read_text(data, "reviewed_by", path, problems),
         sources=sources,
         notes=read_text(data, "notes", path, problems),
+        heading_links=tuple(texts.heading_links),
     )
     check_dates(quiz, data, path, problems)
     if any(p.severity == "error" for p in problems):
@@ -164,15 +170,35 @@ def check_citations(questions: list[Question], sources: tuple[Source, ...], path
                                         "Add it under 'sources:' with an id, a title and a url."))
 
 
-def render_markdown(text: str, path, line, problems) -> str:
-    """Markdown → HTML for quiz bodies; raw HTML passes the same allow-list as tips, with a warning."""
-    html, why = convert_markdown(markdown.Markdown(), text) if text else ("", None)
-    if why is not None:
-        problems.append(unreadable_markdown(path, line, why))
-    warning = removed_html_problem(path, line, html)
-    if warning:
-        problems.append(warning)
-    return clean_html(html)
+class QuizMarkdown:
+    """The quiz's Markdown texts → trusted HTML, through the tips' renderer: links to tips, pages and
+    pictures rewritten and checked, pasted HTML cleaned, each problem at its line in the quiz file."""
+
+    def __init__(self, path: str, text: str, links: LinkTargets | None):
+        self.path = path                                  # as messages name it: "content/quiz/x.yml"
+        self.source = f"quiz/{PurePath(path).name}"       # where its links are relative to
+        self.lines = text.split("\n")
+        self.links = links
+        self.heading_links: list[HeadingLink] = []
+
+    @functools.cached_property
+    def renderer(self) -> MarkdownRenderer:
+        return MarkdownRenderer(self.links)   # made when first needed: many quizzes in tests have no text
+
+    def html(self, text: str, key_line: int, problems) -> str:
+        """One text, written under the key on `key_line`, as HTML."""
+        if not text:
+            return ""
+        doc = Document(self.source, self.path, YamlMap(), text, self.first_line(key_line))
+        html, _, found, heading_links = self.renderer.render(doc, heading_ids=False)
+        problems += [p if p.line else replace(p, line=key_line) for p in found]
+        self.heading_links += heading_links
+        return html
+
+    def first_line(self, key_line: int) -> int:
+        """The file line the text starts on: the key's own, or the next (see TEXT_BELOW)."""
+        written = self.lines[key_line - 1] if 0 < key_line <= len(self.lines) else ""
+        return key_line + 1 if TEXT_BELOW.match(written) else key_line
 
 
 def read_maps(data: YamlMap, key: str, path, problems, required=False) -> list[YamlMap]:
@@ -341,6 +367,11 @@ def read_question(data: YamlMap, path, problems, flags) -> Question:
     if reverse and not scores:
         problems.append(problem(path, data.line_of("reverse"), f"Question '{qid}' is reverse scored but feeds "
                                 "no score", "Add 'scores: [name]' or remove 'reverse'."))
+    required = read_bool(data, "required", path, problems, default=True)
+    if choose == "many" and required and not any(o.exclusive for o in options):
+        problems.append(problem(path, data.line, f"Question '{qid}' must be answered, but a reader to whom none "
+                                "of its options apply has nothing to tick", "Add an answer such as 'None of these' "
+                                "with 'exclusive: true', or write 'required: false'.", severity="warning"))
     return Question(
         id=qid,
         text=read_text(data, "question", path, problems, required=True, where=f" from question '{qid}'"),
@@ -348,7 +379,7 @@ def read_question(data: YamlMap, path, problems, flags) -> Question:
         options=tuple(finish_options(options, reverse)),
         choose=choose,
         hint=read_text(data, "hint", path, problems),
-        required=read_bool(data, "required", path, problems, default=True),
+        required=required,
         scores=scores,
         reverse=reverse,
     )
@@ -617,15 +648,15 @@ def read_not_condition(node: YamlMap, names: Names, path, problems):
 
 # ---- Outcomes and rules ----
 
-def read_outcomes(data: YamlMap, path, problems, tip_slugs) -> list[Outcome]:
+def read_outcomes(data: YamlMap, path, problems, tip_slugs, texts: QuizMarkdown) -> list[Outcome]:
     """Every outcome, each an NHS-style care card."""
-    outcomes = [read_outcome(m, path, problems, tip_slugs) for m in read_maps(data, "outcomes", path, problems,
-                                                                             required=True)]
+    outcomes = [read_outcome(m, path, problems, tip_slugs, texts)
+                for m in read_maps(data, "outcomes", path, problems, required=True)]
     check_unique(outcomes, "outcome", path, problems)
     return outcomes
 
 
-def read_outcome(data: YamlMap, path, problems, tip_slugs) -> Outcome:
+def read_outcome(data: YamlMap, path, problems, tip_slugs, texts: QuizMarkdown) -> Outcome:
     """One outcome: urgency, title, body, next steps and tip links."""
     check_keys(data, OUTCOME_KEYS, path, problems, " in an outcome")
     oid = read_id(data, path, problems, "outcome")
@@ -641,7 +672,7 @@ def read_outcome(data: YamlMap, path, problems, tip_slugs) -> Outcome:
                                     "Use a tip's file name from content/tips/ without '.md'."))
     body = read_text(data, "body", path, problems)
     outcome = Outcome(
-        id=oid, urgency=urgency, line=data.line, body=body, body_html=render_markdown(body, path, data.line_of("body"), problems),
+        id=oid, urgency=urgency, line=data.line, body=body, body_html=texts.html(body, data.line_of("body"), problems),
         title=read_text(data, "title", path, problems, required=True, where=f" from outcome '{oid}'"),
         how_soon=read_text(data, "how_soon", path, problems),
         next_steps=read_text_list(data, "next_steps", path, problems),

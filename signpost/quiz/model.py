@@ -261,6 +261,9 @@ class Quiz:
     # Where the result can no longer change: ((question id, outcomes settled once it is answered), ...).
     # Worked out from every reachable state by analyse.settled_outcomes; the quiz ends there.
     settled: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Links to headings in its Markdown texts (model.HeadingLink): checked by the pipeline against
+    # the headings of the tips and pages, as links in those are.
+    heading_links: tuple = ()
 
     @property
     def url(self) -> str:

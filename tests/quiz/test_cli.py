@@ -115,6 +115,7 @@ questions:
       - {id: a, label: A, value: 1}
       - {id: b, label: B, value: 2}
       - {id: c, label: C, value: 3}
+      - {id: none, label: None of these, value: 0, exclusive: true}
 rules:
   - when: {score: count, at_least: 3}
     outcome: many

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from signpost.quiz.model import AnswerIs, FlagRaised, ScoreBetween, ScoreCounts
-from tests.quiz.helpers import CLINIC_QUIZ, load_file, load_text, messages
+from tests.quiz.helpers import CLINIC_QUIZ, FIXTURES, load_file, load_text, messages
 
 BASE = """\
 title: Test quiz
@@ -271,6 +271,15 @@ def test_reverse_scoring_mirrors_the_values():
     assert [o.points for o in quiz.question("pain").options] == [2, 0]
 
 
+def test_a_checklist_without_none_of_these_loads_and_warns_only_when_it_must_be_answered():
+    # A questionnaire's checklist needs no "none of these"; but a reader to whom nothing applies can't go on.
+    quiz, problems = load_text((FIXTURES / "checklist.yml").read_text(encoding="utf-8"))
+    assert quiz is not None and messages(problems) == [
+        "content/quiz/test.yml:14: warning: Question 'surfaces' must be answered, but a reader to whom none of its "
+        "options apply has nothing to tick. Hint: Add an answer such as 'None of these' with 'exclusive: true', "
+        "or write 'required: false'."]   # not 'extras': it may be skipped
+
+
 def test_a_lone_file_can_skip_the_tip_check():
     from signpost.quiz.load import load_quiz
     quiz, problems = load_quiz(BASE.replace("tips: [rest]", "tips: [anything]"), "x.yml", None)
@@ -286,15 +295,36 @@ def test_a_score_without_an_id_is_reported_not_a_crash():
         "Hint: Declare it under 'scores:' at the top." in messages(problems)
 
 
-def test_html_in_quiz_markdown_is_cleaned_with_a_warning():
+def test_html_in_quiz_markdown_is_cleaned_with_a_warning_as_in_tips():
     text = BASE.replace("title: Test quiz", "title: Test quiz\nintro: \"<img src=x onerror=alert(1)> "
-                        "[Go](javascript:alert(2)) <script>alert(3)</script>\"")
+                        "<a href='javascript:alert(2)'>Go</a> <script>alert(3)</script>\"")
     quiz, problems = load_text(text)
     assert messages(problems) == [
-        "content/quiz/test.yml:2: warning: Some HTML was removed because it isn't allowed here: <script>, "
-        "a 'javascript:' link, the onerror attribute. Hint: Write the content in Markdown instead of HTML."]
+        f"content/quiz/test.yml:2: warning: Some HTML was removed because it isn't allowed here: {removed}. "
+        "Hint: Write the content in Markdown instead of HTML." for removed in
+        ("the onerror attribute", "a 'javascript:' link", "<script>")]
     assert "onerror" not in quiz.intro_html and "javascript:" not in quiz.intro_html
     assert "<script>" not in quiz.intro_html
+
+
+def test_a_script_link_in_quiz_markdown_is_refused_as_in_tips():
+    quiz, problems = load_text(BASE.replace("title: Test quiz", "title: Test quiz\nintro: '[Go](javascript:alert(2))'"))
+    assert quiz is None and messages(problems) == [
+        "content/quiz/test.yml:2: The link 'javascript:alert(2)' is not allowed. "
+        "Hint: Links must go to web pages or other tips."]
+
+
+@pytest.mark.parametrize("intro, line", [
+    ("intro: 'Hello [](https://www.nhs.uk/)'", 2),
+    ("intro: |\n  Hello.\n\n  [](https://www.nhs.uk/)", 5),
+    # Folded text joins its lines, so a line is counted from the text YAML gives: near, not exact.
+    ("intro: >-  # folded\n  Hello.\n\n  [](https://www.nhs.uk/)", 4),
+    ("intro:\n  Hello.\n  [](https://www.nhs.uk/)", 3),
+])
+def test_a_problem_in_quiz_markdown_names_its_line_in_the_quiz_file(intro, line):
+    _, problems = load_text(BASE.replace("title: Test quiz", "title: Test quiz\n" + intro))
+    assert messages(problems) == [f"content/quiz/test.yml:{line}: A link to 'https://www.nhs.uk/' has no text. "
+                                  "Hint: Write the link text between [ and ]."]
 
 
 def test_an_empty_quiz_file_is_a_problem_not_silently_dropped():

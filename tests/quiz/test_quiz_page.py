@@ -174,6 +174,33 @@ def test_missing_answer_shows_the_error_summary(page: Page, site_url, check_axe)
     expect(summary).to_be_hidden()
 
 
+@pytest.fixture(scope="module")
+def checklist_url(tmp_path_factory):
+    """A small site whose quiz has checklists without a "none of these" answer."""
+    folder = tmp_path_factory.mktemp("checklist")
+    out = build_site(folder, {"quiz/checklist.yml": (FIXTURES / "checklist.yml").read_text(encoding="utf-8")})
+    server, url = serve_folder(out)
+    yield f"{url}/checklist/"
+    server.shutdown()
+
+
+def test_a_checklist_without_none_of_these_can_be_skipped_when_optional_and_else_asks_for_an_answer(
+        page: Page, checklist_url, check_axe):
+    page.goto(checklist_url)
+    page.get_by_role("button", name="Start now").click()
+    expect(step(page).locator(".hint").first).to_have_text("Select all that apply. This question is optional.")
+    step(page).get_by_role("button", name="Continue").click()   # nothing ticked: fine, it is optional
+    expect(step(page).locator(".hint").first).to_have_text("Select all that apply.")
+    step(page).get_by_role("button", name="Continue").click()
+    expect(step(page).locator(".error-message")).to_have_text("Error: Select at least one answer")
+    expect(page.locator("[data-error-summary] a")).to_have_text("Select at least one answer")
+    check_axe(page)
+    answer(page, "surfaces", ["road", "trail"])
+    expect(step(page).locator("h1")).to_have_text("Check your answers")
+    page.get_by_role("button", name="See my result").click()
+    expect(step(page).locator("h1")).to_have_text("Self-care: You are a trail runner")
+
+
 def test_back_link_and_browser_back_keep_answers(page: Page, site_url):
     open_quiz(page, site_url)
     answer_all(page, CALM[:4])
