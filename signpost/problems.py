@@ -4,6 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# How an editor runs build.py in the project folder, as README and EDITING.md write it, for hints
+# that name a command: the venv's Python has Signpost's libraries whether or not the venv is
+# active; a bare `python` may not.
+RUN_BUILD = ".venv/bin/python build.py"
+
 # Control characters (a terminal obeys ESC codes), line and paragraph separators, and the marks
 # that reverse the order text is shown in: a file name or title may carry any of them.
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -13,8 +13,7 @@ from pathlib import Path
 from .config import load_config
 from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months, slugify
 from .pipeline import Project
-from .problems import Problem, problem
-from .signoff import RUN_BUILD
+from .problems import RUN_BUILD, Problem, problem
 from .yamlfile import double_quoted, load_yaml
 
 # Names every build writes at the top of the site (beside the assets' own folders), never a tip's.

@@ -14,12 +14,9 @@ from pathlib import Path
 
 from .content import read_text_file
 from .model import Review, SignOff, Site
-from .problems import Problem, errors_in, problem
+from .problems import RUN_BUILD, Problem, errors_in, problem
 from .yamlfile import YamlMap, check_keys, double_quoted, load_yaml, read_date, read_text
 
-# How an editor runs build.py in the project folder, as README and EDITING.md write it: the venv's
-# Python has Signpost's libraries whether or not the venv is active; a bare `python` may not.
-RUN_BUILD = ".venv/bin/python build.py"
 LEDGER = "sign-off.yml"
 ENTRY_KEYS = ("name", "role", "date", "sha256")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..problems import Problem, problem
+from ..problems import RUN_BUILD, Problem, problem
 from ..yamlfile import YamlList, YamlMap, check_keys, load_yaml, read_text, suggest
 from .analyse import describe
 from .model import BUILT_IN_FLAGS, Quiz
@@ -136,7 +136,7 @@ def failures(quiz: Quiz, runs, path: str, quiz_path: str) -> list[Problem]:
     problems = []
     for run in runs:
         scenario = run.scenario
-        try_it = f"Try it: build.py quiz {quiz_path} --answers \"{scenario.command_answers}\""
+        try_it = f"Try it: {RUN_BUILD} quiz {quiz_path} --answers \"{scenario.command_answers}\""
         if run.result is None:
             problems.append(problem(path, scenario.line, f"Scenario '{scenario.patient}': these answers do not fit "
                                     f"the quiz: {' '.join(run.errors)}", try_it))

@@ -45,14 +45,14 @@ def test_a_failing_scenario_names_the_patient_both_outcomes_and_the_answers_to_p
     assert messages(failures(quiz, run_scenarios(quiz, scenarios), PATH, "content/quiz/test.yml")) == [
         "content/quiz/test.scenarios.yml:6: Scenario '30, bad pain, nothing else' gets 'book' (Book) but expects "
         "'self-care' (Look after yourself). Hint: Check the quiz's rules and flags, or this scenario. Try it: "
-        "build.py quiz content/quiz/test.yml --answers \"red=none,pain=bad\""]
+        ".venv/bin/python build.py quiz content/quiz/test.yml --answers \"red=none,pain=bad\""]
 
 
 def test_answers_that_do_not_fit_the_quiz_fail_the_scenario_with_the_scorers_words():
     quiz, scenarios, _ = scenarios_of(GOOD.replace("pain: bad", "pain: bda"))
     assert messages(failures(quiz, run_scenarios(quiz, scenarios), PATH, "content/quiz/test.yml")) == [
         "content/quiz/test.scenarios.yml:6: Scenario '30, bad pain, nothing else': these answers do not fit the "
-        "quiz: Question 'pain' has no option 'bda'. Did you mean 'bad'? Hint: Try it: build.py quiz "
+        "quiz: Question 'pain' has no option 'bda'. Did you mean 'bad'? Hint: Try it: .venv/bin/python build.py quiz "
         "content/quiz/test.yml --answers \"red=none,pain=bda\""]
 
 
