@@ -4,13 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build check bench bench-peers clean fuzz
+.PHONY: serve test build release check bench bench-peers clean fuzz
 
 serve: $(VENV)/.installed
 	$(PY) build.py serve
 
 build: $(VENV)/.installed
 	$(PY) build.py build
+
+# The build to publish: refuses the quiz and clinical tips no clinician has signed off as they are.
+release: $(VENV)/.installed
+	$(PY) build.py build --release
 
 check: $(VENV)/.installed
 	$(PY) build.py check
