@@ -18,6 +18,7 @@ import jinja2
 from .model import QuizPage
 from .pipeline import Project, load_site
 from .problems import BuildFailed, errors_in
+from .signoff import reviewed_items
 from .quiz.analyse import ProofReport, prove_quiz
 from .quiz.model import FLAG_FLOORS, Option, Question, Quiz
 from .version import CODE_VERSION
@@ -76,8 +77,8 @@ def quiz_safety(page: QuizPage) -> QuizSafety:
 
 def sign_off_states(site) -> list[tuple[str, str]]:
     """(file, state in words) for every clinical file: the quizzes and the tips marked clinical."""
-    clinical = [*site.quizzes, *(tip for tip in site.tips if tip.review.clinical)]
-    return [(item.source, review_state(item.review)) for item in clinical]
+    return sorted((display, review_state(review)) for display, _, _, review in reviewed_items(site)
+                  if review.clinical)
 
 
 def review_state(review) -> str:

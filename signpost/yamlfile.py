@@ -33,10 +33,13 @@ class YamlList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class WrittenInt(int):
-    """A whole number that remembers how it was written: str() gives the editor's text back."""
+class AsWritten:
+    """A number that remembers how it was written: str() gives the editor's text back ('1.10' stays
+    '1.10'). Mixed into int and float below."""
 
-    def __new__(cls, value: int, text: str):
+    text: str
+
+    def __new__(cls, value, text: str):
         number = super().__new__(cls, value)
         number.text = text
         return number
@@ -45,22 +48,15 @@ class WrittenInt(int):
         return self.text
 
     def __reduce__(self):  # pickled with its text (the body cache keeps front matter)
-        return type(self), (int(self), self.text)
+        return type(self), (self.real, self.text)
 
 
-class WrittenFloat(float):
-    """A decimal number that remembers how it was written ('1.10' stays '1.10' as text)."""
+class WrittenInt(AsWritten, int):
+    """A whole number as written."""
 
-    def __new__(cls, value: float, text: str):
-        number = super().__new__(cls, value)
-        number.text = text
-        return number
 
-    def __str__(self) -> str:
-        return self.text
-
-    def __reduce__(self):
-        return type(self), (float(self), self.text)
+class WrittenFloat(AsWritten, float):
+    """A decimal number as written."""
 
 
 # YAML 1.1 reads 02071234567 as octal (283457911), 5:2 as base 60 (302), 0b1010 and 0x1F as
