@@ -100,18 +100,17 @@ def cache_name(*folders: Path) -> str:
 
 
 def run_build(args) -> int:
-    from signpost.bodies import BodyCache
-    from signpost.memo import SavedPages
-    from signpost.pipeline import Project, build
+    from signpost.incremental import Cold, Warm
+    from signpost.pipeline import build
     from signpost.problems import BuildFailed
+    from signpost.project import Project
 
-    cache = memo = None
-    if not args.no_cache:
-        cache = BodyCache.load(ROOT / ".cache" / f"bodies-{cache_name(args.content)}.pickle")
-        memo = SavedPages.load(ROOT / ".cache", cache_name(args.content, args.out), args.out)
+    workers = os.cpu_count() or 1
+    speedups = Cold(workers) if args.no_cache else Warm.on_disk(
+        ROOT / ".cache", cache_name(args.content), cache_name(args.content, args.out), args.out, workers)
     try:
-        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, cache=cache,
-                       workers=os.cpu_count() or 1, memo=memo, release=args.release)
+        report = build(Project.at(ROOT, args.content), args.out, base_url=args.base_url, release=args.release,
+                       speedups=speedups)
     except BuildFailed as failure:
         for item in failure.problems:
             print(item, file=sys.stderr)
@@ -129,7 +128,7 @@ def run_build(args) -> int:
 
 def run_check(args) -> int:
     from signpost.check import check_site, format_report
-    from signpost.pipeline import Project
+    from signpost.project import Project
 
     report = check_site(Project.at(ROOT, args.content), args.today, weights=args.weights)
     print(format_report(report, args.format))
@@ -137,7 +136,7 @@ def run_check(args) -> int:
 
 
 def run_new(args) -> int:
-    from signpost.pipeline import Project
+    from signpost.project import Project
     from signpost.scaffold import create_tip, next_steps
 
     new, problems = create_tip(Project.at(ROOT, args.content), args.title, args.today)
@@ -150,7 +149,7 @@ def run_new(args) -> int:
 
 
 def run_safety_report(args) -> int:
-    from signpost.pipeline import Project
+    from signpost.project import Project
     from signpost.problems import BuildFailed
     from signpost.safety import safety_report, write_report
 
@@ -166,7 +165,7 @@ def run_safety_report(args) -> int:
 
 
 def run_sign_off(args) -> int:
-    from signpost.pipeline import Project
+    from signpost.project import Project
     from signpost.signoff import sign_off
 
     message, problems = sign_off(Project.at(ROOT, args.content), args.file, args.by, args.today)

@@ -1,8 +1,9 @@
-"""Markdown bodies → HTML, the slow part of a build: cached by content and spread over cores.
+"""Markdown bodies → HTML, the slow part of a build; and the cache that lets a build skip it.
 
-A cache entry is keyed by everything the rendered HTML can depend on — the body, where it
+`render_all` is the plain step: one converter, every body. The cache (used only through
+incremental.py) keys each body by everything its HTML can depend on — the body, where it
 lives, its first line (problems carry line numbers), every link target and image, the base
-path — and the whole cache by this code's version (version.py), so a hit is always what a
+path — and the whole file by this code's version (version.py), so a hit is always what a
 fresh render would give. Adding, removing or publishing a file changes the link targets and
 so misses every entry: slower once, never stale.
 """
@@ -11,30 +12,63 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from .content import Document, MarkdownRenderer, count_words
-from .model import LinkTargets
-from .parallel import map_chunks
+from .content import MarkdownRenderer, count_words
+from .model import Document, Heading, HeadingLink, LinkTargets
 from .problems import Problem
 from .version import CODE_VERSION
 
+
+class RenderedBody(NamedTuple):
+    """What one Markdown body gives: its HTML and everything learnt while rendering it."""
+
+    html: str
+    headings: list[Heading]
+    problems: list[Problem]
+    heading_links: list[HeadingLink]   # checked by the pipeline every build: their targets may have changed
+    words: int
+
+
+class SourceRead(NamedTuple):
+    """What reading one source file gave, with the signature it had (sources.signature_of)."""
+
+    signature: tuple[int, int, int, int] | None
+    document: Document | None
+    problems: list[Problem]
+
+
+class Product(NamedTuple):
+    """Something made from inputs (a tip, a proved quiz, a minified asset), with those inputs."""
+
+    inputs: tuple[Any, ...]
+    result: Any
+
+
+ProductName = tuple[str, str]   # ("tip", "tips/rest.md"), ("quiz", …), ("asset", "js/quiz.js")
+
+
+def render_all(links: LinkTargets | None, docs: list[Document]) -> list[RenderedBody]:
+    """Every body, in order, with one converter; also the work of one worker process."""
+    renderer = MarkdownRenderer(links)
+    return [RenderedBody(*renderer.render(doc), count_words(doc.body)) for doc in docs]
+
+
 @dataclass
 class BodyCache:
-    """Rendered bodies by key, and what each source file gave when last read (by its size,
-    times and inode: a file whose signature is unchanged is not read or parsed again).
-    Kept in memory by the preview server, and on disk (.cache/) between builds."""
+    """Rendered bodies by key, what each source file gave when last read (by its signature: a
+    file whose signature is unchanged is not read or parsed again), and the products made
+    from unchanged inputs. Kept in memory by the preview server, on disk (.cache/) between builds."""
 
-    entries: dict = field(default_factory=dict)
+    entries: dict[str, RenderedBody] = field(default_factory=dict)
     path: Path | None = None
-    documents: dict | None = None   # file → (signature, Document, problems); None: always read afresh
-    # Tips and proved quizzes, by the inputs they were made from (see pipeline.remembered).
-    # A Document is compared by identity: pickled together, made and documents keep sharing them.
-    made: dict | None = None
-    _as_loaded: tuple = field(default=(), repr=False)   # what documents and made held when loaded
+    documents: dict[Path, SourceRead] | None = None   # None: files are always read afresh
+    # A Document is compared by identity: pickled together, products and documents keep sharing them.
+    products: dict[ProductName, Product] | None = None   # None: always made afresh
+    _as_loaded: tuple = field(default=(), repr=False)   # what the cache held when loaded
 
     @classmethod
     def load(cls, path: Path) -> "BodyCache":
@@ -47,41 +81,45 @@ class BodyCache:
                 saved = pickle.load(file)
             if saved.get("version") != CODE_VERSION:
                 raise ValueError("made by other code")
-            entries, documents, made = saved["entries"], saved["documents"], saved["made"]
-            if not well_formed(entries, ENTRY_SIZE) or not well_formed(documents, 3) or not well_formed(made, 2):
+            entries, documents, products = saved["entries"], saved["documents"], saved["products"]
+            if not (all_of(entries, RenderedBody) and all_of(documents, SourceRead) and all_of(products, Product)):
                 raise ValueError("damaged")
         except Exception:  # missing, damaged, or written by other code: start afresh
-            entries, documents, made = {}, {}, {}
-        cache = cls(entries, path, documents=documents, made=made)
+            entries, documents, products = {}, {}, {}
+        cache = cls(entries, path, documents=documents, products=products)
         cache._as_loaded = cache.contents()
         return cache
 
     def contents(self) -> tuple:
-        """A cheap fingerprint of what is held: entry keys, and which document and made item is which."""
+        """A cheap fingerprint of what is held: entry keys, and which document and product is which."""
         return (set(self.entries), {f: id(known) for f, known in (self.documents or {}).items()},
-                {name: id(item) for name, item in (self.made or {}).items()})
-
-    def keep_only(self, used: set[str]) -> None:
-        """Drop the rendered bodies this build did not use."""
-        if self.entries.keys() - used:
-            self.entries = {key: self.entries[key] for key in used if key in self.entries}
+                {name: id(item) for name, item in (self.products or {}).items()})
 
     def save(self) -> None:
         """Write the cache to its file, if it has one and anything changed since it was loaded."""
         if self.path is None or self.contents() == self._as_loaded:
             return
         data = pickle.dumps({"version": CODE_VERSION, "entries": self.entries, "documents": self.documents or {},
-                             "made": self.made or {}}, pickle.HIGHEST_PROTOCOL)
+                             "products": self.products or {}}, pickle.HIGHEST_PROTOCOL)
         if save_file(self.path, data):
             self._as_loaded = self.contents()
 
+    def render(self, docs: list[Document], links: LinkTargets, render) -> list[RenderedBody]:
+        """Each document's body, taken from the cache, or rendered by render(missing docs) and kept;
+        bodies no document uses any more are dropped."""
+        namespace = link_namespace(links)
+        keys = [body_key(doc, namespace) for doc in docs]
+        missing = {key: doc for key, doc in zip(keys, docs) if key not in self.entries}
+        if missing:
+            self.entries.update(zip(missing, render(list(missing.values()))))
+        if self.entries.keys() - set(keys):
+            self.entries = {key: self.entries[key] for key in keys}
+        return [self.entries[key] for key in keys]
 
-ENTRY_SIZE = 5   # what _render_all gives each body: html, headings, problems, links to headings, word count
 
-
-def well_formed(table, size: int) -> bool:
-    """A dict whose every value is a tuple of `size` items, as the cache keeps them."""
-    return isinstance(table, dict) and all(isinstance(value, tuple) and len(value) == size for value in table.values())
+def all_of(table, kind: type) -> bool:
+    """A dict whose every value is a `kind`, as the cache keeps them."""
+    return isinstance(table, dict) and all(isinstance(value, kind) for value in table.values())
 
 
 def save_file(path: Path, data: bytes) -> bool:
@@ -108,26 +146,3 @@ def link_namespace(links: LinkTargets) -> str:
     """A hash of the site-wide facts a body's links are checked against."""
     facts = json.dumps([links.base_path, sorted(links.files.items(), key=lambda kv: kv[0]), sorted(links.images)])
     return hashlib.sha256(facts.encode("utf-8")).hexdigest()
-
-
-def _render_all(links: LinkTargets, docs: list[Document]) -> list:
-    """(html, headings, problems, links to headings, word count) per body, with one converter; also the
-    work of one worker process."""
-    renderer = MarkdownRenderer(links)
-    return [(*renderer.render(doc), count_words(doc.body)) for doc in docs]
-
-
-def render_bodies(docs: list[Document], links: LinkTargets, cache: BodyCache | None = None,
-                  workers: int = 1) -> list[tuple]:
-    """(html, headings, problems, links to headings, word count) for each document, in order, using
-    the cache and `workers` processes. Links to headings are checked by the caller, every build:
-    a cached body's links may point at headings that have changed since."""
-    cache = cache if cache is not None else BodyCache()
-    namespace = link_namespace(links)
-    keys = [body_key(doc, namespace) for doc in docs]
-    missing = [(key, doc) for key, doc in zip(keys, docs) if key not in cache.entries]
-    if missing:
-        fresh = map_chunks(_render_all, [doc for _, doc in missing], workers, links)
-        cache.entries.update(zip((key for key, _ in missing), fresh))
-    cache.keep_only(set(keys))
-    return [cache.entries[key] for key in keys]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .content import shorten
 from .model import Site, Tip
-from .pipeline import Project, load_site, quiz_files_in
+from .pipeline import load_site, quiz_files_in
+from .project import Project
 from .problems import BuildFailed, Problem, problem
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import read_text_file
+from .sources import read_text_file
 from .model import SiteConfig
 from .problems import problem
 from .yamlfile import YamlMap, check_keys, load_yaml, read_int, read_text

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
+from typing import Callable, NamedTuple, Protocol
 
 import jinja2
 
@@ -89,27 +90,48 @@ class DiskBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+class RelatedRanking(NamedTuple):
+    """The last ranking of related tips (render.related_tips), and what it was ranked from."""
+
+    facts: str = ""   # hash of every tip's slug, tags, order and title
+    slugs: dict[str, list[str]] = {}   # tip slug → its related tips' slugs
+
+
+class KeptPage(NamedTuple):
+    key: str
+    data: bytes
+
+
+class PageStore(Protocol):
+    """Where the last render's pages are found again: in memory (RenderMemo) or in the last output (SavedPages)."""
+
+    bytecode: jinja2.BytecodeCache
+    related: RelatedRanking
+
+    def expects(self, path: str, key: str) -> bool: ...
+    def reuse(self, path: str, key: str) -> bytes | None: ...
+    def keep(self, path: str, key: str, data: bytes) -> None: ...
+
+
 @dataclass
 class RenderMemo:
     """The preview server's memo: the last render's pages, in memory."""
 
-    pages: dict = field(default_factory=dict)   # output path → (key, bytes)
+    pages: dict[str, KeptPage] = field(default_factory=dict)   # by output path
     bytecode: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
-    related: tuple = ("", {})   # (hash of every tip's slug, tags, order and title; related slugs), see render.py
+    related: RelatedRanking = RelatedRanking()
 
     def expects(self, path: str, key: str) -> bool:
-        return self.pages.get(path, ("",))[0] == key
+        kept = self.pages.get(path)
+        return kept is not None and kept.key == key
 
     def reuse(self, path: str, key: str) -> bytes | None:
-        entry = self.pages.get(path)
-        return entry[1] if entry and entry[0] == key else None
+        kept = self.pages.get(path)
+        return kept.data if kept and kept.key == key else None
 
     def keep(self, path: str, key: str, data: bytes) -> None:
-        if self.pages.get(path, ("",))[0] != key:
-            self.pages[path] = (key, data)
-
-    def save(self) -> None:
-        """Nothing to do: the memo lives as long as the server."""
+        if not self.expects(path, key):
+            self.pages[path] = KeptPage(key, data)
 
 
 @dataclass
@@ -122,9 +144,9 @@ class SavedPages:
     index_path: Path
     folder: Path
     bytecode: jinja2.BytecodeCache
-    last: dict = field(default_factory=dict)      # output path → [key, sha256] from the last build
-    current: dict = field(default_factory=dict)   # the same, for this build
-    related: tuple = ("", {})   # as RenderMemo's, saved with the index
+    last: dict[str, list[str]] = field(default_factory=dict)      # output path → [key, sha256] from the last build
+    current: dict[str, list[str]] = field(default_factory=dict)   # the same, for this build
+    related: RelatedRanking = RelatedRanking()   # saved with the index
 
     @classmethod
     def load(cls, cache_dir: Path, name: str, folder: Path) -> "SavedPages":
@@ -133,11 +155,11 @@ class SavedPages:
         try:
             (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
             saved = json.loads(index_path.read_text(encoding="utf-8"))
-            last, related = saved["pages"], tuple(saved["related"])
-            if not (isinstance(last, dict) and len(related) == 2 and isinstance(related[1], dict)):
+            last, related = saved["pages"], RelatedRanking(*saved["related"])
+            if not (isinstance(last, dict) and isinstance(related.slugs, dict)):
                 raise ValueError("not an index")
         except (OSError, ValueError, LookupError, TypeError):
-            last, related = {}, ("", {})
+            last, related = {}, RelatedRanking()
         # A damaged entry (null, a number, a short list) only means that page is rendered again.
         last = {path: entry for path, entry in last.items() if isinstance(entry, list) and len(entry) == 2
                 and all(isinstance(part, str) for part in entry)}
@@ -170,3 +192,44 @@ class SavedPages:
         index = {"pages": self.current, "related": self.related}
         save_file(self.index_path, json.dumps(index, sort_keys=True).encode("utf-8"))
         self.last, self.current = self.current, {}
+
+
+@dataclass
+class PageReuse:
+    """What render asks of the last render, for one site: each page's key, and the page itself
+    when its key is unchanged. Made by incremental.Warm; a cold build has none."""
+
+    store: PageStore
+    site_key: str   # site_fingerprint of the site being rendered
+
+    def key(self, out_path: str, own: tuple | None) -> str | None:
+        """The page's key; None for a page that is always rendered (own is None)."""
+        return None if own is None else page_key(self.site_key, out_path, own)
+
+    def expects(self, path: str, key: str) -> bool:
+        """Whether the page will probably be reused (it will, unless its file was changed)."""
+        return self.store.expects(path, key)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        return self.store.reuse(path, key)
+
+    def keep(self, path: str, key: str, data: bytes) -> None:
+        self.store.keep(path, key, data)
+
+    def copied_file(self, path: str, data: bytes) -> bytes:
+        """An asset or picture, copied as it is: its bytes are its key, and the last output's copy is reused."""
+        key = hashlib.sha256(data).hexdigest()
+        data = self.store.reuse(path, key) or data
+        self.store.keep(path, key, data)
+        return data
+
+    def related(self, tips, rank: Callable) -> dict:
+        """rank(tips) (render.related_tips), or the last ranking if no tip's slug, tags, order or title changed."""
+        facts = hashlib.sha256(repr([(tip.slug, tip.tags, tip.order, tip.title) for tip in tips]).encode()).hexdigest()
+        by_slug = {tip.slug: tip for tip in tips}  # today's tips: the store keeps only their slugs
+        if self.store.related.facts == facts:
+            with contextlib.suppress(LookupError, TypeError):  # a damaged saved index: rank afresh
+                return {slug: [by_slug[other] for other in self.store.related.slugs[slug]] for slug in by_slug}
+        related = rank(tips)
+        self.store.related = RelatedRanking(facts, {slug: [t.slug for t in others] for slug, others in related.items()})
+        return related

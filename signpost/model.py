@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .yamlfile import YamlMap
+
+if TYPE_CHECKING:   # types only: the quiz engine is imported when a quiz is loaded
+    from .quiz.model import Quiz
+    from .quiz.scenarios import ScenarioRun
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,28 @@ class Review:
         return self.sign_off is not None and not self.signed
 
 
+@dataclass(frozen=True, eq=False)   # two reads of a file are two documents: their lines may differ
+class Document:
+    """A Markdown source split into its front matter and its body, with line numbers kept."""
+
+    path: str          # relative to the content folder, posix style: "tips/shoes.md"
+    display: str       # as shown in messages: "content/tips/shoes.md"
+    meta: YamlMap
+    body: str
+    body_line: int     # the file line on which the body starts
+    fingerprint: str = ""  # of the whole file's text, to compare with its sign-off (signoff.py)
+
+    @property
+    def slug(self) -> str:
+        return posixpath.splitext(posixpath.basename(self.path))[0]
+
+
+
+def tip_url(slug: str) -> str:
+    """Where a tip's page lives, relative to the site root: the one definition of it."""
+    return f"tips/{slug}/"
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -72,8 +102,8 @@ class LinkTargets:
     """What links in Markdown are rewritten to and checked against: every source file's page, every picture."""
 
     base_path: str        # where the site lives: "/" or "/guidance/"
-    files: dict           # source path → page path: "tips/shoes.md" → "tips/shoes/"; None for a draft left out
-    images: frozenset     # "images/shoe.jpg", relative to the content folder
+    files: dict[str, str | None]   # source path → page path: "tips/shoes.md" → "tips/shoes/"; None for a draft left out
+    images: frozenset[str]         # "images/shoe.jpg", relative to the content folder
 
 
 @dataclass(frozen=True)
@@ -116,7 +146,7 @@ class Tip:
     reviewed_by: str = ""      # accepted for old files, never shown: only a sign-off names a reviewer
     clinical: bool = False     # clinical advice: a release build refuses it without a current sign-off
     review: Review = Review()  # from the sign-off ledger, added once every file is read
-    document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
+    document: Document | None = field(default=None, compare=False, repr=False)  # body and lines, for check
 
     @property
     def reading_minutes(self) -> int:
@@ -129,7 +159,7 @@ class Tip:
 
     @property
     def url(self) -> str:
-        return f"tips/{self.slug}/"
+        return tip_url(self.slug)
 
 
 @dataclass(frozen=True)
@@ -144,7 +174,7 @@ class Page:
     source: str
     draft: bool = False
     nav_title: str = ""        # the short name in the site's main menu, e.g. "About us"
-    document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
+    document: Document | None = field(default=None, compare=False, repr=False)  # body and lines, for check
 
     @property
     def url(self) -> str:
@@ -168,10 +198,10 @@ class QuizPage:
 
     slug: str
     source: str
-    model: object              # signpost.quiz.model.Quiz
+    model: Quiz
     data: dict                 # what quiz.js reads, embedded in the page as JSON
     proof: str                 # one-line summary of what the build proved
-    scenarios: tuple = ()      # signpost.quiz.scenarios.ScenarioRun: every clinical scenario, passed
+    scenarios: tuple[ScenarioRun, ...] = ()   # every clinical scenario, passed
     review: Review = Review(clinical=True)  # every quiz is clinical; from the sign-off ledger
 
     @property
@@ -188,5 +218,5 @@ class Site:
     pages: tuple[Page, ...]
     tags: tuple[Tag, ...]
     quizzes: tuple[QuizPage, ...] = ()
-    assets: dict = field(default_factory=dict)  # "css/site.css" -> bytes, from assets/
-    images: dict = field(default_factory=dict)  # "images/a.jpg" -> bytes, from content/images/
+    assets: dict[str, bytes] = field(default_factory=dict)  # "css/site.css" -> bytes, from assets/
+    images: dict[str, bytes] = field(default_factory=dict)  # "images/a.jpg" -> bytes, from content/images/

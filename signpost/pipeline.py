@@ -1,38 +1,24 @@
 """The order of work: load → validate → render → write. Read this file first."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .content import (fingerprint, heading_link_problems, heading_target, outside_problem, read_document,
-                      read_page, read_text_file, read_tip, slug_problem)
-from .memo import RenderMemo, SavedPages
-from .model import LinkTargets, QuizPage, Site, Tag
-from .parallel import map_chunks
+from .content import MarkdownRenderer, heading_link_problems, heading_target, read_page, read_tip
+from .incremental import COLD, Incremental
+from .model import LinkTargets, QuizPage, Site, Tag, tip_url
 from .problems import BuildFailed, Problem, errors_in, problem
+from .project import Project
 from .render import minify_asset, render_pages, render_site
 from .signoff import load_ledger, release_problems, with_review
+from .sources import fingerprint, markdown_files, outside_problem, read_text_file, slug_problem
 from .write import write_site
 
+__all__ = ["Project", "BuildReport", "build", "build_files", "load_site"]
 
 PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a build reads from: the content an editor writes, and the code's templates and assets."""
-
-    content: Path
-    templates: Path
-    assets: Path
-
-    @classmethod
-    def at(cls, root: Path, content: Path | None = None) -> "Project":
-        return cls(Path(content or root / "content"), root / "templates", root / "assets")
 
 
 @dataclass(frozen=True)
@@ -49,39 +35,37 @@ class BuildReport:
 
 
 def build(project: Project, out: Path, base_url: str | None = None, preview: bool = False,
-          cache: BodyCache | None = None, workers: int = 1, memo: SavedPages | None = None,
-          release: bool = False) -> BuildReport:
+          release: bool = False, speedups: Incremental = COLD) -> BuildReport:
     """Build the site into `out`; raise BuildFailed with every problem, leaving `out` untouched.
 
     A preview build includes drafts and lets the page talk to the live-reload server.
-    `cache` keeps rendered Markdown between builds; `workers` processes render it when cold;
-    `memo` lets pages that cannot have changed be taken from the last build in `out`.
     A release build also refuses clinical text without a current sign-off (signoff.py).
+    `speedups` (incremental.py) says what may be skipped; the default skips nothing.
     """
     started = time.perf_counter()
-    site, problems = load_valid_site(project, base_url, preview, cache, workers, release)
-    pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
+    site, problems = load_valid_site(project, base_url, preview, release, speedups)
+    pages = render_pages(site, project.templates, preview, speedups)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
-                         spare=memo is not None)
-    if memo:
-        memo.save()
+                         keep_replaced_site=speedups.keep_replaced_site)
+    speedups.done()
     return report_build(written, site, problems, out, started)
 
 
 def build_files(project: Project, base_url: str | None = None, preview: bool = False,
-                cache: BodyCache | None = None, workers: int = 1, memo: RenderMemo | None = None):
+                speedups: Incremental = COLD) -> tuple[dict[str, bytes], Site, list[Problem]]:
     """Load, validate and render into memory, without writing: (files, site, problems)."""
-    site, problems = load_valid_site(project, base_url, preview, cache, workers)
-    return render_site(site, project.templates, preview=preview, memo=memo), site, problems
+    site, problems = load_valid_site(project, base_url, preview, False, speedups)
+    return render_site(site, project.templates, preview, speedups), site, problems
 
 
-def load_valid_site(project: Project, base_url, preview: bool, cache, workers: int, release: bool = False):
+def load_valid_site(project: Project, base_url: str | None, preview: bool, release: bool = False,
+                    speedups: Incremental = COLD) -> tuple[Site, list[Problem]]:
     """load_site, raising BuildFailed with every problem when there is any error (for a release,
     also clinical text that no clinician signed off as it is)."""
-    site, problems = load_site(project, base_url=base_url, drafts=preview, cache=cache, workers=workers)
+    site, problems = load_site(project, base_url=base_url, drafts=preview, speedups=speedups)
     if site and release:
         problems = problems + release_problems(site)
-    if errors_in(problems):
+    if site is None or errors_in(problems):
         raise BuildFailed(problems)
     return site, problems
 
@@ -95,46 +79,44 @@ def report_build(files, site: Site, problems, out: Path, started: float) -> Buil
 
 
 def load_site(project: Project, base_url: str | None = None, drafts: bool = False,
-              cache: BodyCache | None = None, workers: int = 1):
+              speedups: Incremental = COLD) -> tuple[Site | None, list[Problem]]:
     """Read and validate everything; return (Site or None, every problem found)."""
     content = project.content
     config, problems = load_config(content / "site.yml", f"{content.name}/site.yml", base_url)
     files = {folder: markdown_files(content / folder) for folder in ("tips", "pages")}
-    docs, doc_problems = read_documents(content, files, cache.documents if cache else None, workers)
-    problems += doc_problems
+    docs = []
+    for doc, more in speedups.read_documents(content, files["tips"] + files["pages"]):
+        problems += more
+        if doc:
+            docs.append(doc)
     if config is None:
         return None, problems
     quiz_files = quiz_files_in(content)
     ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
     problems += ledger_problems
-    made = cache.made if cache else None
     images, image_problems = read_images(content)
     problems += image_problems
     links = LinkTargets(config.base_path, find_link_targets(docs, files, quiz_files, content, drafts),
                         frozenset(images))
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
-    bodies = render_bodies(published, links, cache, workers)
+    bodies = speedups.render_bodies(published, links)
     tips, pages = [], []
-    for doc, (body_html, headings, body_problems, _, words) in zip(published, bodies):
-        problems += body_problems
+    for doc, body in zip(published, bodies):
+        problems += body.problems
         if doc.path.startswith("tips/"):
-            item, more = remembered(made, ("tip", doc.path), read_tip, doc, config, body_html, headings, words)
-            tips.append(item and with_review(item, ledger, doc.path, doc.fingerprint, item.clinical))
+            tip, more = speedups.make(("tip", doc.path), read_tip, doc, config, body.html, body.headings, body.words)
+            tips.append(tip and with_review(tip, ledger, doc.path, doc.fingerprint, tip.clinical))
         else:
-            item, more = read_page(doc, body_html, headings)
-            pages.append(item)
+            page, more = read_page(doc, body.html, body.headings)
+            pages.append(page)
         problems += more
     tip_slugs = {tip.slug for tip in tips if tip}
-    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, links, made, ledger)
+    quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, links, speedups, ledger)
     problems += quiz_problems + check_heading_links(published, bodies, quizzes)
-    assets = {path: remembered(made, ("asset", path), minify_asset, path, data)
+    assets = {path: speedups.make(("asset", path), minify_asset, path, data)
               for path, data in read_assets(project.assets).items()}
-    if made is not None:  # forget what files that went were made into
-        for gone in (made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}
-                     - {("asset", path) for path in assets}):
-            del made[gone]
-    if cache is not None:
-        cache.save()
+    speedups.loaded({("tip", doc.path) for doc in published} | {("quiz", q.source) for q in quizzes}
+                    | {("asset", path) for path in assets})
     if errors_in(problems):
         return None, problems
     tips.sort(key=lambda tip: (tip.order, tip.title))
@@ -145,8 +127,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 def check_heading_links(docs, bodies, quizzes) -> list[Problem]:
     """Links to headings, in tips, pages and quizzes, against the headings each page has now."""
-    targets = {doc.path: heading_target(doc, headings) for doc, (_, headings, *_) in zip(docs, bodies)}
-    links = [link for _, _, _, body_links, _ in bodies for link in body_links]
+    targets = {doc.path: heading_target(doc, body.headings) for doc, body in zip(docs, bodies)}
+    links = [link for body in bodies for link in body.heading_links]
     links += [link for quiz in quizzes for link in quiz.model.heading_links]
     return heading_link_problems(links, targets)
 
@@ -154,69 +136,6 @@ def check_heading_links(docs, bodies, quizzes) -> list[Problem]:
 def signable_files(tip_files, quiz_files) -> set[str]:
     """Every tip and quiz, by its path in the content folder ('tips/rest.md'): what a sign-off can be for."""
     return {f"tips/{file.name}" for file in tip_files} | {f"quiz/{file.name}" for file in quiz_files}
-
-
-def remembered(made: dict | None, name, make, *args):
-    """make(*args); or, with a cache's `made`, what it gave last time if every input is equal."""
-    if made is None:
-        return make(*args)
-    last = made.get(name)
-    if last is None or last[0] != args:
-        made[name] = last = (args, make(*args))
-    return last[1]
-
-
-def read_documents(content: Path, files: dict, known: dict | None = None,
-                   workers: int = 1) -> tuple[list, list[Problem]]:
-    """Every Markdown file in `files` (folder → markdown_files), with front matter split off.
-
-    `known` (a BodyCache's) keeps what each file gave last time with its signature (size,
-    times, inode): a file whose signature is unchanged is not read or parsed again. Files
-    that went are forgotten. Many files to read are read by `workers` processes.
-    """
-    known = {} if known is None else known
-    every_file = [file for folder_files in files.values() for file in folder_files]
-    signatures = {file: signature_of(file) for file in every_file}
-    to_read = [file for file in every_file if signatures[file] is None or known.get(file, (None,))[0] != signatures[file]]
-    for file, (doc, problems) in zip(to_read, map_chunks(read_chunk, to_read, workers, content)):
-        known[file] = (signatures[file], doc, problems)
-    for gone in known.keys() - set(every_file):
-        del known[gone]
-    docs, problems = [], []
-    for file in every_file:
-        _, doc, more = known[file]
-        problems += more
-        if doc:
-            docs.append(doc)
-    return docs, problems
-
-
-def read_chunk(content: Path, files: list[Path]) -> list[tuple]:
-    """read_document for each file; also the work of one worker process."""
-    return [read_document(file, content) for file in files]
-
-
-def signature_of(file: Path) -> tuple | None:
-    """What changes whenever a file's contents may have: its times, size and inode (as git's index).
-
-    None for a file changed in the last two seconds: the disk's clock may be too coarse to tell
-    two saves of the same size apart, so such a file is read again next time ("racy git")."""
-    try:
-        info = file.stat()
-    except OSError:
-        return None
-    if time.time_ns() - info.st_mtime_ns < 2_000_000_000:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns
-
-
-def markdown_files(folder: Path) -> list[Path]:
-    """The .md files in a folder, sorted by name (as strings: sorting Path objects is slow)."""
-    try:
-        names = sorted(name for name in os.listdir(folder) if name.endswith(".md"))
-    except OSError:  # missing (a site without pages) or unreadable
-        return []
-    return [folder / name for name in names]
 
 
 def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool) -> dict[str, str | None]:
@@ -227,10 +146,10 @@ def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool
     """
     left_out = {doc.path for doc in docs if doc.meta.get("draft") is True and not drafts}
     targets: dict[str, str | None] = {}
-    for folder, prefix in (("tips", "tips/"), ("pages", "")):
+    for folder, url in (("tips", tip_url), ("pages", lambda slug: f"{slug}/")):
         for file in files[folder]:
             path = f"{folder}/{file.name}"
-            targets[path] = None if path in left_out else f"{prefix}{file.stem}/"
+            targets[path] = None if path in left_out else url(file.stem)
     for file in quiz_files:
         targets[file.relative_to(content).as_posix()] = f"{file.stem}/"
     return targets
@@ -286,7 +205,7 @@ def quiz_files_in(content: Path) -> list[Path]:
     return sorted(f for f in (content / "quiz").glob("*.yml") if not f.name.endswith(SCENARIOS_SUFFIX))
 
 
-def load_quizzes(files, content: Path, tip_slugs: set[str], links: LinkTargets, made: dict | None = None,
+def load_quizzes(files, content: Path, tip_slugs: set[str], links: LinkTargets, speedups: Incremental = COLD,
                  ledger: dict | None = None):
     """Load, validate and prove every quiz and run its scenarios: ([QuizPage], problems).
 
@@ -304,8 +223,8 @@ def load_quizzes(files, content: Path, tip_slugs: set[str], links: LinkTargets, 
             continue
         scenarios, more = read_scenarios_file(file.with_name(file.stem + SCENARIOS_SUFFIX), content)
         problems += more
-        quiz, more = remembered(made, ("quiz", display), load_quiz_page, file.stem, display, text,
-                                frozenset(tip_slugs), scenarios, links)
+        quiz, more = speedups.make(("quiz", display), load_quiz_page, file.stem, display, text,
+                                   frozenset(tip_slugs), scenarios, links)
         problems += more
         if quiz:
             rel = file.relative_to(content).as_posix()
@@ -338,7 +257,7 @@ def load_quiz_page(slug: str, display: str, text: str, tip_slugs, scenarios_text
     from .quiz.load import load_quiz
     from .quiz.scenarios import failures, load_scenarios, run_scenarios, scenarios_path
 
-    quiz, problems = load_quiz(text, display, tip_slugs, links)
+    quiz, problems = load_quiz(text, display, tip_slugs, MarkdownRenderer(links))
     if quiz is None or errors_in(problems):
         return None, problems
     report, more = prove_quiz(quiz, display)

@@ -10,6 +10,7 @@ import traceback
 from collections import Counter
 from itertools import chain
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -17,10 +18,11 @@ import rcssmin
 from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 
-from .memo import RenderMemo, page_key, site_fingerprint
+from .incremental import COLD, Incremental
+from .memo import PageReuse
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
-from .problems import BuildFailed, problem
+from .problems import BuildFailed, Problem, problem
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -89,20 +91,6 @@ def related_tips(tips, limit: int = 3) -> dict[str, list[Tip]]:
         # sorted() is stable, also in reverse: most shared tags first, equal counts in site order
         best = sorted(sorted(shared), key=shared.__getitem__, reverse=True)[:limit]
         related[tip.slug] = [ranked[other] for other in best]
-    return related
-
-
-def remembered_related(tips, memo) -> dict[str, list[Tip]]:
-    """related_tips, or the memo's ranking if no tip's slug, tags, order or title changed since."""
-    if memo is None:
-        return related_tips(tips)
-    facts = hashlib.sha256(repr([(tip.slug, tip.tags, tip.order, tip.title) for tip in tips]).encode()).hexdigest()
-    by_slug = {tip.slug: tip for tip in tips}  # today's tips: the memo keeps only their slugs
-    if memo.related[0] == facts:
-        with contextlib.suppress(LookupError, TypeError):  # a damaged saved index: rank afresh
-            return {slug: [by_slug[other] for other in memo.related[1][slug]] for slug in by_slug}
-    related = related_tips(tips)
-    memo.related = (facts, {slug: [t.slug for t in others] for slug, others in related.items()})
     return related
 
 
@@ -194,7 +182,7 @@ def template_problem(error: jinja2.TemplateError, template: str, source: str):
 def minify_asset(path: str, data: bytes) -> bytes:
     """A script or stylesheet without comments and indentation (other files as they are): the
     sources stay readable, and every page stays inside its first-round-trip budget (weight.py).
-    Done while loading, so a build with caches minifies only what changed (pipeline.remembered)."""
+    Done while loading, so a build with caches minifies only what changed (Incremental.make)."""
     minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
     minifier = minifiers.get(posixpath.splitext(path)[1])
     return minifier(data) if minifier else data
@@ -207,7 +195,7 @@ def minify_script(source: bytes) -> bytes:
     Renaming is what brings quiz.js from 4.4 to 3.8 KB gzip and keeps the quiz page inside
     its budget; whitespace removal alone (rjsmin) cannot. Globals keep their names, so the
     page's `module.exports` check and the browser's APIs are untouched. Parsing takes about
-    0.1 s: builds with caches keep the result (pipeline.remembered), and so does this process.
+    0.1 s: builds with caches keep the result (Incremental.make), and so does this process.
     """
     return minify_print(es5(source.decode("utf-8")), obfuscate=True, obfuscate_globals=False).encode("utf-8")
 
@@ -218,85 +206,96 @@ def compact_html(html: str) -> str:
     return "".join(part if part.startswith("<pre") else re.sub(r"\n[ \t]+", "\n", part) for part in parts)
 
 
-def render_site(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None) -> dict[str, bytes]:
+class PlannedPage(NamedTuple):
+    """One page to make from a template, and where it comes from."""
+
+    out_path: str
+    template: str
+    context: dict[str, Any]
+    source: str           # for messages: the content file or template it is made from
+    key: str | None       # its reuse key (memo.page_key); None: rendered every time
+
+
+class RenderedPage(NamedTuple):
+    out_path: str
+    data: bytes | None    # None when the template failed: see `problem`
+    key: str | None
+    problem: Problem | None
+
+
+def render_site(site: Site, templates_dir, preview: bool = False, speedups: Incremental = COLD) -> dict[str, bytes]:
     """Every output file in memory, for the preview (which compares them with the last ones)."""
-    return dict(render_pages(site, templates_dir, preview, memo))
+    return dict(render_pages(site, templates_dir, preview, speedups))
 
 
-def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderMemo | None = None,
-                 workers: int = 1):
+def render_pages(site: Site, templates_dir, preview: bool = False, speedups: Incremental = COLD):
     """Yield (output path, bytes) for every page, asset and image, one at a time, so a build
     can write each page as it is made instead of holding the whole site in memory.
 
     Every problem (two sources for one output path, a template mistake) is collected and
-    raised together after the last page, before anything is swapped in. `memo` (memo.py)
-    holds the last render's pages: a page whose key is unchanged is reused as it is, so a
-    save or a warm build renders the few pages that changed, not thousands. With `workers`
-    > 1, a big site's pages are rendered by that many processes (see render_in_parallel).
+    raised together after the last page, before anything is swapped in. `speedups` may hand
+    back the last render's pages (a page whose key is unchanged is reused as it is, so a save
+    or a warm build renders the few pages that changed, not thousands) and may render a big
+    site's pages in several processes (see render_in_parallel).
     """
     assets = site.assets            # minified when loaded
     asset_names = fingerprint_assets(assets)
-    env = make_environment(templates_dir, site, asset_names, preview, memo.bytecode if memo else None)
-    site_key = site_fingerprint(site, templates_dir, asset_names, preview) if memo is not None else ""
-    plan, problems = plan_pages(site, site_key, memo)
-    to_render = [entry for entry in plan if not (entry[4] and memo.expects(entry[0], entry[4]))]
-    if workers > 1 and len(to_render) >= PARALLEL_FROM:
-        rendered = render_in_parallel(env, plan, memo, workers)
+    env = make_environment(templates_dir, site, asset_names, preview, speedups.template_cache)
+    reuse = speedups.page_reuse(site, templates_dir, asset_names, preview)
+    plan, problems = plan_pages(site, reuse)
+    to_render = [page for page in plan if not (page.key and reuse and reuse.expects(page.out_path, page.key))]
+    if speedups.workers > 1 and len(to_render) >= PARALLEL_FROM:
+        rendered = render_in_parallel(env, plan, reuse, speedups.workers)
     else:
-        rendered = (render_planned(env, entry, memo) for entry in plan)
-    for out_path, data, key, trouble in rendered:
-        if trouble:
-            problems.append(trouble)
+        rendered = (render_planned(env, page, reuse) for page in plan)
+    for page in rendered:
+        if page.problem:
+            problems.append(page.problem)
             continue
-        if key:
-            memo.keep(out_path, key, data)
-        yield out_path, data
+        if reuse and page.key:
+            reuse.keep(page.out_path, page.key, page.data)
+        yield page.out_path, page.data
     if problems:
         raise BuildFailed(problems)
     for path, data in [(asset_names[path], data) for path, data in assets.items()] + list(site.images.items()):
-        if memo is not None:  # files copied as they are: their bytes are their key
-            key = hashlib.sha256(data).hexdigest()
-            data = memo.reuse(path, key) or data
-            memo.keep(path, key, data)
-        yield path, data
+        yield path, reuse.copied_file(path, data) if reuse else data
 
 
-def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:
-    """[(output path, template, context, source, memo key or None)] for every page, and a problem
-    for each output path that two sources would both write."""
+def plan_pages(site: Site, reuse: PageReuse | None = None) -> tuple[list[PlannedPage], list[Problem]]:
+    """Every page to render, and a problem for each output path that two sources would both write."""
     plan, problems, sources = [], [], {}
-    for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
+    related = reuse.related(site.tips, related_tips) if reuse else related_tips(site.tips)
+    for out_path, template, context, source, own in list_pages(site, related):
         if out_path in sources:
             problems.append(problem(source, None, f"This would be written to {out_path}, "
                                     f"which {sources[out_path]} already uses", "Rename one of the two files."))
             continue
         sources[out_path] = source
-        key = page_key(site_key, out_path, own) if memo is not None and own is not None else None
-        plan.append((out_path, template, context, source, key))
+        plan.append(PlannedPage(out_path, template, context, source, reuse.key(out_path, own) if reuse else None))
     return plan, problems
 
 
-def render_planned(env: jinja2.Environment, entry: tuple, memo) -> tuple:
-    """One planned page → (output path, bytes or None, memo key, problem or None)."""
-    out_path, template, context, source, key = entry
-    data = memo.reuse(out_path, key) if key else None
+def render_planned(env: jinja2.Environment, page: PlannedPage, reuse: PageReuse | None) -> RenderedPage:
+    """One planned page, reused or rendered."""
+    data = reuse.reuse(page.out_path, page.key) if reuse and page.key else None
     if data is None:
         try:
-            html = env.get_template(template).render(**context)
+            html = env.get_template(page.template).render(**page.context)
         except jinja2.TemplateError as error:
-            return out_path, None, key, template_problem(error, template, source)
-        data = (compact_html(html) if out_path.endswith(".html") else html).encode("utf-8")
-    return out_path, data, key, None
+            return RenderedPage(page.out_path, None, page.key, template_problem(error, page.template, page.source))
+        data = (compact_html(html) if page.out_path.endswith(".html") else html).encode("utf-8")
+    return RenderedPage(page.out_path, data, page.key, None)
 
 
-def render_in_parallel(env: jinja2.Environment, plan: list, memo, workers: int):
+def render_in_parallel(env: jinja2.Environment, plan: list[PlannedPage], reuse: PageReuse | None, workers: int):
     """render_planned over the plan in forked workers (parallel.stream_chunks), results in plan
     order; the templates are compiled once, here, before the fork."""
-    for name in {entry[1] for entry in plan}:
+    for name in {page.template for page in plan}:
         with contextlib.suppress(jinja2.TemplateError):  # a mistake is reported per page
             env.get_template(name)
-    yield from stream_chunks(_render_range, len(plan), workers, (env, plan, memo))
+    yield from stream_chunks(_render_range, len(plan), workers, (env, plan, reuse))
 
 
-def _render_range(env: jinja2.Environment, plan: list, memo, start: int, stop: int) -> list[tuple]:
-    return [render_planned(env, plan[index], memo) for index in range(start, stop)]
+def _render_range(env: jinja2.Environment, plan: list[PlannedPage], reuse: PageReuse | None,
+                  start: int, stop: int) -> list[RenderedPage]:
+    return [render_planned(env, plan[index], reuse) for index in range(start, stop)]

@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 
 from .model import QuizPage
-from .pipeline import Project, load_site
+from .pipeline import load_site
+from .project import Project
 from .problems import BuildFailed, errors_in
 from .signoff import reviewed_items
 from .quiz.analyse import ProofReport, prove_quiz

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months, slugify
-from .pipeline import Project
+from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months
+from .sources import slugify
+from .project import Project
 from .problems import RUN_BUILD, Problem, problem
 from .yamlfile import double_quoted, load_yaml
 

@@ -22,10 +22,10 @@ from tornado.ioloop import IOLoop
 from tornado.web import Application, HTTPError
 from tornado.websocket import WebSocketHandler
 
-from .bodies import BodyCache
-from .pipeline import Project, build_files, report_build
+from .incremental import Warm
+from .pipeline import build_files, report_build
 from .problems import BuildFailed, Problem
-from .memo import RenderMemo
+from .project import Project
 from .write import update_changed, write_site
 
 ERROR_PAGE = """<!doctype html>
@@ -61,23 +61,22 @@ def show_problems_everywhere(problems: list[Problem], preview: Path, reload_scri
 
 @dataclass
 class Preview:
-    """What the preview server keeps between rebuilds: rendered Markdown, and the files it
-    last wrote, so a save rewrites only the pages whose bytes changed."""
+    """What the preview server keeps between rebuilds: what it read and rendered (incremental.py),
+    and the files it last wrote, so a save rewrites only the pages whose bytes changed."""
 
     project: Project
     folder: Path
     base_url: str
-    cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}, made={}))
-    memo: RenderMemo = field(default_factory=RenderMemo)   # pages and compiled templates, see memo.py
-    written: dict | None = None   # None: the folder holds something else (e.g. the error page)
+    speedups: Warm = field(default_factory=Warm.in_memory)
+    written: dict[str, bytes] | None = None   # None: the folder holds something else (e.g. the error page)
 
 
 def rebuild(preview: Preview) -> bool:
     """Build the preview; on a mistake, print it and show it in the browser. True when built."""
     started = time.perf_counter()
     try:
-        files, site, problems = build_files(preview.project, preview.base_url, preview=True, cache=preview.cache,
-                                            memo=preview.memo)
+        files, site, problems = build_files(preview.project, preview.base_url, preview=True,
+                                            speedups=preview.speedups)
         if preview.written is None:
             write_site(files, preview.folder, keep=(preview.project.content, preview.project.templates,
                                                     preview.project.assets))

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .content import read_text_file
+from .sources import read_text_file
 from .model import Review, SignOff, Site
 from .problems import RUN_BUILD, Problem, errors_in, problem
 from .yamlfile import YamlMap, check_keys, double_quoted, load_yaml, read_date, read_text

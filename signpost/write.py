@@ -206,12 +206,12 @@ def parents_of(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
-def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
+def write_site(files, out: Path, keep=(), keep_replaced_site: bool = False) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
     `keep` lists folders (the sources) that replacing `out` must never delete. One build at a
-    time writes into `out` (lock.py); another waits.
+    time writes into `out` (lock.py); another waits. With `keep_replaced_site`, see swap_in.
     """
     refused = unsafe_out_problem(out, keep)
     if refused:
@@ -220,7 +220,7 @@ def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
         real = out.resolve()
         real.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(real, shown_as=out):
-            return swap_in(files, real, spare, display=out)
+            return swap_in(files, real, keep_replaced_site, display=out)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -267,25 +267,25 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) -> list[str]:
+def swap_in(files, out: Path, keep_replaced_site: bool = False, display: Path | None = None) -> list[str]:
     """Write into a temp folder beside `out` (resolved, its lock held), with the marker listing
     what was written, then swap it in; on any error, or if `out` holds files Signpost did not
     write, `out` is untouched.
 
-    With `spare`, the site this build replaces is kept beside `out` (.NAME.spare) and the next
+    With `keep_replaced_site`, the site this build replaces is kept beside `out` (.NAME.spare) and the next
     build starts from it instead of an empty folder: files that are still right (hard links to
     the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
     thousands of pages then touches only the few that changed.
     """
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    spare_folder = out.parent / f".{out.name}.spare"
+    replaced_site = out.parent / f".{out.name}.spare"   # where the replaced site waits for the next build
     try:
-        if spare:
+        if keep_replaced_site:
             with contextlib.suppress(OSError):  # none yet, or on another disk
-                spare_folder.rename(staging)    # (replaces the empty staging folder)
-        written = write_files(files, staging, over_old=spare)
-        if spare:
+                replaced_site.rename(staging)   # (replaces the empty staging folder)
+        written = write_files(files, staging, over_old=keep_replaced_site)
+        if keep_replaced_site:
             remove_others(staging, written)
         write_marker(staging, written)
         refused = foreign_files_problem(display or out, foreign_files(out, written), (out / MARKER).exists())
@@ -294,7 +294,7 @@ def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) 
         staging.chmod(0o755)
         if out.exists() and _exchange(staging, out):
             # Now holds the previous site; the new one is live, so a failure here is not the build's.
-            retire(staging, spare_folder if spare else None)
+            retire(staging, replaced_site if keep_replaced_site else None)
             return written
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -305,7 +305,7 @@ def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) 
             except OSError:
                 old.rename(out)  # put the old site back
                 raise
-            retire(old, spare_folder if spare else None)
+            retire(old, replaced_site if keep_replaced_site else None)
         else:
             staging.rename(out)
         return written
@@ -314,10 +314,10 @@ def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) 
         raise
 
 
-def retire(old_site: Path, spare_folder: Path | None) -> None:
-    """Keep the replaced site as the next build's starting point, or delete it."""
-    if spare_folder is not None:
-        with contextlib.suppress(OSError):  # another build's spare is already there
-            old_site.rename(spare_folder)
+def retire(old_site: Path, keep_as: Path | None) -> None:
+    """Keep the replaced site as the next build's starting point (at `keep_as`), or delete it."""
+    if keep_as is not None:
+        with contextlib.suppress(OSError):  # another build's replaced site is already there
+            old_site.rename(keep_as)
             return
     shutil.rmtree(old_site, ignore_errors=True)

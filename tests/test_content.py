@@ -7,8 +7,9 @@ import markdown
 import pytest
 
 from signpost.bodies import BodyCache
-from signpost.content import Document, MarkdownRenderer, _QuickInline
-from signpost.model import LinkTargets
+from signpost.content import MarkdownRenderer, _QuickInline
+from signpost.incremental import Warm
+from signpost.model import Document, LinkTargets
 from signpost.pipeline import Project, load_site
 from signpost.problems import BuildFailed
 from signpost.sanitize import clean_html
@@ -96,9 +97,9 @@ def test_a_link_to_a_heading_that_does_not_exist_fails_the_build(tmp_path):
 def test_links_to_headings_are_checked_against_the_headings_as_they_are_now(tmp_path):
     # The linking tip's body comes from the cache; the heading it names has gone since.
     cache, content = BodyCache(), make_content(tmp_path, {"tips/shoes.md": tip(title="Shoes", body="[a](warm-up.md#one)\n")})
-    assert load_site(Project.at(ROOT, content), cache=cache)[1] == []
+    assert load_site(Project.at(ROOT, content), speedups=Warm(bodies=cache))[1] == []
     (content / "tips" / "warm-up.md").write_text(tip(body="## Two\n\nText.\n"), encoding="utf-8")
-    _, problems = load_site(Project.at(ROOT, content), cache=cache)
+    _, problems = load_site(Project.at(ROOT, content), speedups=Warm(bodies=cache))
     assert [str(p) for p in problems] == ["content/tips/shoes.md:8: The link 'warm-up.md#one' points at a heading "
                                           "that doesn't exist. Hint: Headings in 'Warm up': #two."]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from signpost.incremental import Warm
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
@@ -355,7 +356,7 @@ def test_a_folder_holding_a_home_page_and_other_files_is_refused(tmp_path, extra
     for _ in range(2):
         memo = SavedPages.load(tmp_path / "cache", "www", out) if cached else None
         with pytest.raises(BuildFailed) as failure:
-            build(Project.at(ROOT, content), out, memo=memo)
+            build(Project.at(ROOT, content), out, speedups=Warm(pages=memo))
         assert [str(p) for p in failure.value.problems] == [
             f"{out}: Building here would delete files that Signpost did not write: {shown}. " + NOT_OURS]
     assert snapshot(out) == before and leftovers(out) == []

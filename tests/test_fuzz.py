@@ -24,6 +24,7 @@ from signpost.check import check_site, format_report
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed, Problem, errors_in
 from signpost.quiz.analyse import prove_quiz
+from signpost.content import MarkdownRenderer
 from signpost.quiz.load import load_quiz
 from tests.sitekit import ROOT, SITE_YML, write_files
 
@@ -174,7 +175,7 @@ def build_outcome(files: dict[str, str | bytes]) -> None:
 def quiz_outcome(text: str) -> None:
     """The quiz loader and prover end in problems or a proved quiz, never an exception."""
     path = "content/quiz/fuzz.yml"
-    quiz, problems = load_quiz(text, path, TIP_SLUGS)
+    quiz, problems = load_quiz(text, path, TIP_SLUGS, MarkdownRenderer(None))
     assert_clear(problems, {path})
     if quiz is not None:
         assert not errors_in(problems)

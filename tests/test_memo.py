@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from signpost.bodies import BodyCache
+from signpost.incremental import Warm
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, collect_tags, load_site
 from signpost.problems import BuildFailed
@@ -89,8 +90,8 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_change(tmp_path):
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
 
     def warm_build():
-        build(project, out, cache=BodyCache.load(cache_dir / "bodies.pickle"),
-              memo=SavedPages.load(cache_dir, "dist", out))
+        build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "bodies.pickle"),
+                                     pages=SavedPages.load(cache_dir, "dist", out)))
 
     warm_build()
     for change, edit in EDITS.items():
@@ -105,10 +106,10 @@ def test_a_warm_build_reuses_the_pages_that_cannot_have_changed(tmp_path):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
     for _ in range(2):
-        build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+        build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "b.pickle"), pages=SavedPages.load(cache_dir, "d", out)))
         before = inodes(out)
         EDITS["a body"](project.content, project.templates)
-    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "b.pickle"), pages=SavedPages.load(cache_dir, "d", out)))
     after = inodes(out)
     # Reused pages are hard links to the last build's files; the quiz page is always rendered.
     new = {path for path in after if after[path] != before.get(path)}
@@ -119,10 +120,10 @@ def test_a_sign_off_renders_again_only_the_tips_own_page(tmp_path):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
     for _ in range(2):  # the second build links its pages to the first's
-        build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+        build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "b.pickle"), pages=SavedPages.load(cache_dir, "d", out)))
     before = inodes(out)
     sign_shoes(project.content, project.templates)
-    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "b.pickle"), pages=SavedPages.load(cache_dir, "d", out)))
     after = inodes(out)
     assert {path for path in after if after[path] != before.get(path)} == {
         "tips/shoes/index.html", "should-i-see-someone/index.html"}
@@ -132,11 +133,11 @@ def test_a_sign_off_renders_again_only_the_tips_own_page(tmp_path):
 def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
-    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(pages=SavedPages.load(cache_dir, "d", out)))
     good = snapshot(out)
     (out / "tips/rest/index.html").write_text("edited on the server")  # same key, other bytes
     (out / "tags/index.html").unlink()
-    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(pages=SavedPages.load(cache_dir, "d", out)))
     assert snapshot(out) == good
 
 
@@ -147,7 +148,7 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
 def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
-    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(pages=SavedPages.load(cache_dir, "d", out)))
     good = snapshot(out)
     index = json.loads((cache_dir / "pages-d.json").read_text())
     if damage.startswith(b"related"):
@@ -156,7 +157,7 @@ def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
         pages = dict(zip(index["pages"], [None, 5, ["key"], [1, 2], "x"] * len(index["pages"])))
         damage = json.dumps({**index, "pages": pages}).encode()
     (cache_dir / "pages-d.json").write_bytes(damage)
-    build(project, out, memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(pages=SavedPages.load(cache_dir, "d", out)))
     assert snapshot(out) == good
 
 
@@ -173,7 +174,7 @@ def test_preview_saves_equal_fresh_builds_after_every_kind_of_change(tmp_path):
 
 
 def warm_build(project, out, cache_dir):
-    build(project, out, cache=BodyCache.load(cache_dir / "b.pickle"), memo=SavedPages.load(cache_dir, "d", out))
+    build(project, out, speedups=Warm(bodies=BodyCache.load(cache_dir / "b.pickle"), pages=SavedPages.load(cache_dir, "d", out)))
 
 
 def test_a_failed_warm_build_leaves_the_published_files_as_they_were(tmp_path):

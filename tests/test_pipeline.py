@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from signpost.incremental import Cold
 from signpost.pipeline import Project, build
 from signpost.problems import BuildFailed
 from tests.linkwalk import broken_links
@@ -166,7 +167,7 @@ def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path, workers):
     out = build_site(tmp_path, many)  # also writes the content folder
     before = snapshot(out)
     with pytest.raises(BuildFailed) as failure:
-        build(project, out, workers=workers)
+        build(project, out, speedups=Cold(workers))
     assert [str(p) for p in failure.value.problems] == [
         "templates/tag.html:1: The template could not be used for content/tips/: 'signpost.model.Tag object' "
         "has no attribute 'nmae'. Hint: This is a problem in the site's design files, not in the content."]
@@ -176,20 +177,22 @@ def test_a_template_mistake_is_a_problem_not_a_traceback(tmp_path, workers):
 def test_sources_are_read_again_only_when_their_signature_changed_or_is_too_recent(tmp_path):
     import os
 
-    from signpost.pipeline import markdown_files, read_documents
+    from signpost.bodies import BodyCache
+    from signpost.incremental import Warm
+    from signpost.sources import markdown_files
     content = make_content(tmp_path, {"tips/rest.md": tip(title="Rest"), "tips/shoes.md": tip(title="Shoes")})
     hour_ago = time.time() - 3600
     for name in ("warm-up", "rest", "shoes"):
         os.utime(content / f"tips/{name}.md", (hour_ago, hour_ago))
-    files, known = {"tips": markdown_files(content / "tips")}, {}
-    first = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    files, speedups = markdown_files(content / "tips"), Warm(bodies=BodyCache(documents={}))
+    first = {doc.slug: doc for doc, _ in speedups.read_documents(content, files)}
     (content / "tips/rest.md").write_text(tip(title="Rest days"))           # just saved: too recent to trust
     (content / "tips/shoes.md").write_text(tip(title="Trainers"))
     os.utime(content / "tips/shoes.md", (hour_ago, hour_ago))                # changed, then given its old time
-    second = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    second = {doc.slug: doc for doc, _ in speedups.read_documents(content, files)}
     assert second["warm-up"] is first["warm-up"]                             # unchanged: not read again
     assert second["rest"].meta["title"] == "Rest days" and second["shoes"].meta["title"] == "Trainers"
-    third = {doc.slug: doc for doc in read_documents(content, files, known)[0]}
+    third = {doc.slug: doc for doc, _ in speedups.read_documents(content, files)}
     assert third["rest"] is not second["rest"] and third["shoes"] is second["shoes"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from signpost.check import check_site
-from signpost.content import fingerprint, read_text_file
+from signpost.sources import fingerprint, read_text_file
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import make_environment

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..content import read_text_file
+from ..content import MarkdownRenderer
+from ..sources import read_text_file
 from .analyse import prove_quiz
 from .load import load_quiz
 from .score import AnswerError, Result, ScoreValue, score_answers
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> int:
         for item in problems:
             print(item, file=sys.stderr)
         return 1
-    quiz, problems = load_quiz(text, str(args.file), find_tip_slugs(args.file))
+    quiz, problems = load_quiz(text, str(args.file), find_tip_slugs(args.file), MarkdownRenderer(None))
     for item in problems:
         print(item, file=sys.stderr)
     if quiz is None:

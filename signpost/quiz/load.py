@@ -6,13 +6,12 @@ rules of the clinical brief (red-flag questions first, required and always shown
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePath
+from typing import Protocol
 
-from ..content import Document, MarkdownRenderer
-from ..model import HeadingLink, LinkTargets
+from ..model import Document, Heading, HeadingLink
 from ..problems import Problem, problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
@@ -44,6 +43,14 @@ TEXT_BELOW = re.compile(r"^[\s-]*[\w-]+:\s*([|>][-+0-9]*)?\s*(#.*)?$")
 RED_FLAGS = tuple(FLAG_FLOORS)
 
 
+class MarkdownToHtml(Protocol):
+    """What a quiz asks of the tips' Markdown renderer (content.MarkdownRenderer, made with the site's
+    link targets, or none for a lone file): its texts get the same links, cleaning and checks."""
+
+    def render(self, doc: Document, heading_ids: bool = True
+               ) -> tuple[str, list[Heading], list[Problem], list[HeadingLink]]: ...
+
+
 @dataclass(frozen=True)
 class Names:
     """What a condition may refer to, where it sits."""
@@ -56,9 +63,9 @@ class Names:
 
 
 def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None,
-              links: LinkTargets | None = None) -> tuple[Quiz | None, list[Problem]]:
-    """Read and check one quiz file; tip_slugs=None skips the tip-link check and links=None the check
-    of links in its Markdown (e.g. a lone file)."""
+              markdown: MarkdownToHtml) -> tuple[Quiz | None, list[Problem]]:
+    """Read and check one quiz file; tip_slugs=None skips the tip-link check. Its Markdown texts
+    go through `markdown`, which checks their links if it was made with the site's."""
     path = display_path
     data, problems = load_yaml(text, path)
     if data is None:  # an empty file must not make the quiz silently vanish from the site
@@ -68,7 +75,7 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None,
         return None, problems + [problem(path, 1, "A quiz file must be a set of 'key: value' lines",
                                          "Start with 'title: …', then 'questions:', 'rules:' and 'outcomes:'.")]
     check_keys(data, QUIZ_KEYS, path, problems, " in the quiz")
-    texts = QuizMarkdown(path, text, links)
+    texts = QuizMarkdown(path, text, markdown)
     flags = read_flags(data, path, problems)
     sources = read_sources(data, path, problems)
     scores = [s for s in (read_score(m, path, problems) for m in read_maps(data, "scores", path, problems)) if s]
@@ -174,16 +181,12 @@ class QuizMarkdown:
     """The quiz's Markdown texts → trusted HTML, through the tips' renderer: links to tips, pages and
     pictures rewritten and checked, pasted HTML cleaned, each problem at its line in the quiz file."""
 
-    def __init__(self, path: str, text: str, links: LinkTargets | None):
+    def __init__(self, path: str, text: str, renderer: MarkdownToHtml):
         self.path = path                                  # as messages name it: "content/quiz/x.yml"
         self.source = f"quiz/{PurePath(path).name}"       # where its links are relative to
         self.lines = text.split("\n")
-        self.links = links
+        self.renderer = renderer
         self.heading_links: list[HeadingLink] = []
-
-    @functools.cached_property
-    def renderer(self) -> MarkdownRenderer:
-        return MarkdownRenderer(self.links)   # made when first needed: many quizzes in tests have no text
 
     def html(self, text: str, key_line: int, problems) -> str:
         """One text, written under the key on `key_line`, as HTML."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from signpost.quiz.analyse import possible_answers
 from signpost.render import minify_script
+from signpost.content import MarkdownRenderer
 from signpost.quiz.load import load_quiz
 from signpost.quiz.score import AnswerError, Facts, evaluate, raised_by, score_answers, walk_answers
 
@@ -22,13 +23,14 @@ AGREE_JS = Path(__file__).resolve().parent / "agree.js"
 
 def load_text(text: str, path: str = "content/quiz/test.yml", tips=frozenset({"warm-up", "rest"})):
     """Load quiz YAML text; returns (quiz or None, problems)."""
-    return load_quiz(text, path, set(tips))
+    return load_quiz(text, path, set(tips), MarkdownRenderer(None))
 
 
 def load_file(path: Path, tips=None):
     """Load a quiz file that must be valid."""
     display = path.relative_to(ROOT).as_posix()
-    quiz, problems = load_quiz(path.read_text(encoding="utf-8"), display, TIP_SLUGS if tips is None else tips)
+    quiz, problems = load_quiz(path.read_text(encoding="utf-8"), display, TIP_SLUGS if tips is None else tips,
+                               MarkdownRenderer(None))
     errors = [str(p) for p in problems if p.severity == "error"]
     assert quiz is not None and not errors, "\n".join(errors)
     return quiz

@@ -281,8 +281,9 @@ def test_a_checklist_without_none_of_these_loads_and_warns_only_when_it_must_be_
 
 
 def test_a_lone_file_can_skip_the_tip_check():
+    from signpost.content import MarkdownRenderer
     from signpost.quiz.load import load_quiz
-    quiz, problems = load_quiz(BASE.replace("tips: [rest]", "tips: [anything]"), "x.yml", None)
+    quiz, problems = load_quiz(BASE.replace("tips: [rest]", "tips: [anything]"), "x.yml", None, MarkdownRenderer(None))
     assert quiz is not None and problems == []
     assert quiz.slug == "x"
 
