@@ -165,10 +165,11 @@ def run_safety_report(args) -> int:
 
 
 def run_sign_off(args) -> int:
+    from signpost.pipeline import load_site
     from signpost.project import Project
     from signpost.signoff import sign_off
 
-    message, problems = sign_off(Project.at(ROOT, args.content), args.file, args.by, args.today)
+    message, problems = sign_off(Project.at(ROOT, args.content), args.file, args.by, args.today, load_site)
     for item in problems:
         print(item, file=sys.stderr)
     if problems:

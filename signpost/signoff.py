@@ -157,13 +157,13 @@ def place_in_content(file: Path, content: Path) -> tuple[str, Problem | None]:
     return rel, None
 
 
-def sign_off(project, file: Path, by: str, today: dt.date) -> tuple[str, list[Problem]]:
+def sign_off(project, file: Path, by: str, today: dt.date, load_site) -> tuple[str, list[Problem]]:
     """Record that `by` approved the file's text as it is now: (what to tell the editor, problems).
 
     Refused for a file outside the content folder, one that isn't a tip or quiz, or while the
-    site has errors: what a clinician signs must be exactly what the build would publish."""
-    from .pipeline import load_site  # here: the pipeline reads the ledger through this module
-
+    site has errors: what a clinician signs must be exactly what the build would publish, so
+    the site is read by the build's own `load_site` (pipeline.py, which reads the ledger
+    through this module: it is handed in, not imported)."""
     content = project.content
     name, role, bad_signer = parse_signer(by)
     rel, misplaced = place_in_content(Path(file), content)

@@ -47,7 +47,7 @@ def replace_in(path, old, new):
 def sign_shoes(content, templates):
     """A clinician signs off the shoes tip (only ever in a copy of the content)."""
     _, problems = sign_off(Project(content, templates, ROOT / "assets"), content / "tips/shoes.md",
-                           "Sam Lee, physiotherapist", dt.date(2026, 12, 4))
+                           "Sam Lee, physiotherapist", dt.date(2026, 12, 4), load_site)
     assert problems == []
 
 

@@ -39,7 +39,7 @@ def run(*args, cwd=None):
 
 def signed(content, rel, by="Sam Lee, physiotherapist", today=TODAY):
     """Sign a file off through the module, as the command does; fail loudly if it is refused."""
-    message, problems = sign_off(Project.at(ROOT, content), content / rel, by, today)
+    message, problems = sign_off(Project.at(ROOT, content), content / rel, by, today, load_site)
     assert problems == [], problems
     return message
 
@@ -133,7 +133,8 @@ def test_sign_off_refuses_a_file_the_build_refuses(tmp_path):
 
 def test_sign_off_waits_while_another_file_has_mistakes(tmp_path):
     content = site_with_quiz(tmp_path, **{"tips/warm-up.md": tip(body="[x](nowhere.md)\n")})
-    message, problems = sign_off(Project.at(ROOT, content), content / "quiz/q.yml", "Sam Lee, physiotherapist", TODAY)
+    message, problems = sign_off(Project.at(ROOT, content), content / "quiz/q.yml", "Sam Lee, physiotherapist", TODAY,
+                                 load_site)
     assert message == "" and [str(p) for p in problems] == [
         "content/tips/warm-up.md:8: The link 'nowhere.md' points at a file that doesn't exist. "
         "Hint: Links to other tips look like [Shoes](shoes.md).",

@@ -265,11 +265,6 @@ class Quiz:
     # the headings of the tips and pages, as links in those are.
     heading_links: tuple = ()
 
-    @property
-    def url(self) -> str:
-        """Where the page lives, relative to the site root."""
-        return f"{self.slug}/"
-
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return next((q for q in self.questions if q.id == question_id), None)

@@ -103,7 +103,6 @@ class Result:
     reasons: tuple[tuple[str, str], ...]   # (question id, option id) pairs that led to the outcome
     asked: tuple[str, ...]                 # the questions shown, in order
     stopped: bool                          # the quiz ended early: an emergency answer, or a settled result
-    rule_line: int
 
 
 def evaluate(condition, facts: Facts) -> bool:
@@ -264,5 +263,4 @@ def score_answers(quiz: Quiz, answers: dict[str, list[str]]) -> Result:
         reasons=order_reasons(quiz, explain(rule.when, facts, quiz)),
         asked=tuple(asked),
         stopped=stopped,
-        rule_line=rule.line,
     )
