@@ -54,7 +54,11 @@ ProductName = tuple[str, str]   # ("tip", "tips/rest.md"), ("quiz", …), ("asse
 def render_all(links: LinkTargets | None, docs: list[Document]) -> list[RenderedBody]:
     """Every body, in order, with one converter; also the work of one worker process."""
     renderer = MarkdownRenderer(links)
-    return [RenderedBody(*renderer.render(doc), count_words(doc.body)) for doc in docs]
+    bodies = []
+    for doc in docs:
+        html, headings, problems, heading_links = renderer.render(doc)
+        bodies.append(RenderedBody(html, headings, problems, heading_links, count_words(doc.body)))
+    return bodies
 
 
 @dataclass

@@ -6,8 +6,9 @@ of its inputs. Where a step could skip work it asks its `Incremental`:
     read_documents   which source files must be read again (the rest: as read last time)
     render_bodies    which Markdown bodies must be rendered (the rest: as rendered last time)
     make             a tip, proved quiz or minified asset, or the one equal inputs made last time
+    loaded           loading is over: forget what went, save what was read and rendered
     page_reuse       which pages may be taken from the last render (render.py asks per page)
-    keep_replaced_site / done   write.py starts from the site it replaces; caches are saved
+    keep_replaced_site, done    write.py starts from the site it replaces; pages are recorded
 
 `Cold` skips nothing: a cold build is the four steps and nothing else (with `workers`, the
 slow parts are spread over the cores, parallel.py). `Warm` keeps what it may reuse, in memory
@@ -35,16 +36,35 @@ T = TypeVar("T")
 class Incremental(Protocol):
     """What a build may skip, and where it takes the result from instead."""
 
-    workers: int                 # processes for the slow parts of a big build (1: this one)
-    keep_replaced_site: bool     # write.py keeps the replaced site and starts the next build from it
-    template_cache: jinja2.BytecodeCache | None   # compiled templates
+    @property
+    def workers(self) -> int:
+        """Processes for the slow parts of a big build (1: this one only)."""
 
-    def read_documents(self, content: Path, files: list[Path]) -> list[tuple[Document | None, list[Problem]]]: ...
-    def render_bodies(self, docs: list[Document], links: LinkTargets) -> list[RenderedBody]: ...
-    def make(self, name: ProductName, make: Callable[..., T], *inputs: Any) -> T: ...
-    def loaded(self, used: set[ProductName]) -> None: ...
-    def page_reuse(self, site: Site, templates: Path, asset_names: dict[str, str], preview: bool) -> PageReuse | None: ...
-    def done(self) -> None: ...
+    @property
+    def keep_replaced_site(self) -> bool:
+        """Whether write.py keeps the replaced site and starts the next build from it."""
+
+    @property
+    def template_cache(self) -> jinja2.BytecodeCache | None:
+        """Where compiled templates are kept between builds."""
+
+    def read_documents(self, content: Path, files: list[Path]) -> list[tuple[Document | None, list[Problem]]]:
+        """sources.read_document for each file, in order (skipping files unchanged since last read)."""
+
+    def render_bodies(self, docs: list[Document], links: LinkTargets) -> list[RenderedBody]:
+        """bodies.render_all (skipping bodies rendered before with the same links)."""
+
+    def make(self, name: ProductName, make: Callable[..., T], *inputs: Any) -> T:
+        """make(*inputs) (or what equal inputs made last time, under `name`)."""
+
+    def loaded(self, used: set[ProductName]) -> None:
+        """Loading is over: forget products not `used` any more, keep the rest for next time."""
+
+    def page_reuse(self, site: Site, templates: Path, asset_names: dict[str, str], preview: bool) -> PageReuse | None:
+        """What render may take from the last render of this site; None: render every page."""
+
+    def done(self) -> None:
+        """The site is written: record what the next build may reuse from it."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,6 @@ from .signoff import load_ledger, release_problems, with_review
 from .sources import fingerprint, markdown_files, outside_problem, read_text_file, slug_problem
 from .write import write_site
 
-__all__ = ["Project", "BuildReport", "build", "build_files", "load_site"]
-
 PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
@@ -166,7 +164,7 @@ def read_images(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
         data, refused = read_image(file, content, f"{content.name}/{rel}")
         if refused:
             problems.append(refused)
-        else:
+        elif data is not None:
             images[rel] = data
     return images, problems
 
@@ -262,7 +260,7 @@ def load_quiz_page(slug: str, display: str, text: str, tip_slugs, scenarios_text
         return None, problems
     report, more = prove_quiz(quiz, display)
     problems += more
-    runs = ()
+    runs: tuple = ()   # of ScenarioRun
     if scenarios_text is not None:
         where = scenarios_path(display)
         scenarios, more = load_scenarios(scenarios_text, where, quiz)

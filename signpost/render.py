@@ -117,9 +117,9 @@ def tip_page(config, tip: Tip) -> dict:
 
 def review_claim(review: Review) -> dict:
     """schema.org's lastReviewed and reviewedBy, only while the text is the one a clinician signed off."""
-    if not review.signed:
-        return {}
     done = review.sign_off
+    if not review.signed or done is None:   # signed implies a sign-off; the second test tells mypy
+        return {}
     return {"lastReviewed": done.date.isoformat(),
             "reviewedBy": {"@type": "Person", "name": done.name, "jobTitle": done.role}}
 
@@ -135,7 +135,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
     for tip in site.tips:
         context = {"tip": tip, "related": related[tip.slug], "page_url": tip.url, "review": tip.review,
                    "json_ld": tip_page(config, tip), "og_type": "article"}
-        yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in context["related"]])
+        yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in related[tip.slug]])
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/", ()
     for tag in site.tags:
         yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/", ()
@@ -144,9 +144,9 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
         yield f"{page.url}index.html", "page.html", context, page.source, ()
     tips_by_slug = {tip.slug: tip for tip in site.tips}
     for quiz in site.quizzes:
-        page = web_page(config, quiz.url, quiz.model.title, quiz.model.summary or quiz.model.title)
+        quiz_page = web_page(config, quiz.url, quiz.model.title, quiz.model.summary or quiz.model.title)
         context = {"quiz": quiz.model, "quiz_data": quiz.data, "tips": tips_by_slug, "page_url": quiz.url,
-                   "review": quiz.review, "json_ld": {**page, **review_claim(quiz.review)}}
+                   "review": quiz.review, "json_ld": {**quiz_page, **review_claim(quiz.review)}}
         yield f"{quiz.url}index.html", "quiz.html", context, quiz.source, None
     yield "404.html", "404.html", {"page_url": "404.html"}, "templates/404.html", ()
     yield "sitemap.xml", "sitemap.xml", {"urls": sitemap_entries(site)}, "templates/sitemap.xml", ()
@@ -263,7 +263,9 @@ def render_pages(site: Site, templates_dir, preview: bool = False, speedups: Inc
 
 def plan_pages(site: Site, reuse: PageReuse | None = None) -> tuple[list[PlannedPage], list[Problem]]:
     """Every page to render, and a problem for each output path that two sources would both write."""
-    plan, problems, sources = [], [], {}
+    plan: list[PlannedPage] = []
+    problems: list[Problem] = []
+    sources: dict[str, str] = {}   # output path → the source that writes it
     related = reuse.related(site.tips, related_tips) if reuse else related_tips(site.tips)
     for out_path, template, context, source, own in list_pages(site, related):
         if out_path in sources:
