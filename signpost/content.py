@@ -1,7 +1,7 @@
 """Markdown sources → Tip and Page: front matter, Markdown body, links between sources.
 
 Reading happens in two steps so links can be checked: first every file's front matter and
-body text (read_document), then the Markdown of each, once every link target is known.
+body text (sources.read_document), then the Markdown of each, once every link target is known.
 """
 from __future__ import annotations
 

@@ -134,6 +134,13 @@ class RenderMemo:
             self.pages[path] = KeptPage(key, data)
 
 
+class SavedPage(NamedTuple):
+    """What the index records of one page the last build wrote (a list of two texts in its JSON)."""
+
+    key: str
+    sha256: str   # of the file's bytes, checked before the file is reused
+
+
 @dataclass
 class SavedPages:
     """A build's memo: the key and SHA-256 of every page the last build wrote into `folder`,
@@ -144,8 +151,8 @@ class SavedPages:
     index_path: Path
     folder: Path
     bytecode: jinja2.BytecodeCache
-    last: dict[str, list[str]] = field(default_factory=dict)      # output path → [key, sha256] from the last build
-    current: dict[str, list[str]] = field(default_factory=dict)   # the same, for this build
+    last: dict[str, SavedPage] = field(default_factory=dict)      # by output path, from the last build
+    current: dict[str, SavedPage] = field(default_factory=dict)   # the same, for this build
     related: RelatedRanking = RelatedRanking()   # saved with the index
 
     @classmethod
@@ -161,18 +168,19 @@ class SavedPages:
         except (OSError, ValueError, LookupError, TypeError):
             last, related = {}, RelatedRanking()
         # A damaged entry (null, a number, a short list) only means that page is rendered again.
-        last = {path: entry for path, entry in last.items() if isinstance(entry, list) and len(entry) == 2
-                and all(isinstance(part, str) for part in entry)}
+        last = {path: SavedPage(*entry) for path, entry in last.items() if isinstance(entry, list)
+                and len(entry) == 2 and all(isinstance(part, str) for part in entry)}
         bytecode = DiskBytecodeCache(str(cache_dir / "templates"))
         return cls(index_path, Path(folder), bytecode, last, related=related)
 
     def expects(self, path: str, key: str) -> bool:
         """Whether the page will probably be reused (it will, unless its file was changed)."""
-        return self.last.get(path, [None])[:1] == [key]
+        saved = self.last.get(path)
+        return saved is not None and saved.key == key
 
     def reuse(self, path: str, key: str) -> bytes | None:
-        entry = self.last.get(path)
-        if not isinstance(entry, list) or entry[:1] != [key]:
+        saved = self.last.get(path)
+        if saved is None or saved.key != key:
             return None
         source = self.folder / path
         try:
@@ -182,10 +190,10 @@ class SavedPages:
         except OSError:
             return None
         data.source, data.sha256 = source, hashlib.sha256(data).hexdigest()
-        return data if [key, data.sha256] == entry else None
+        return data if data.sha256 == saved.sha256 else None
 
     def keep(self, path: str, key: str, data: bytes) -> None:
-        self.current[path] = [key, getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest()]
+        self.current[path] = SavedPage(key, getattr(data, "sha256", None) or hashlib.sha256(data).hexdigest())
 
     def save(self) -> None:
         """Record this build's pages; call only once they are in the output folder."""
