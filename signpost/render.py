@@ -18,8 +18,7 @@ import rcssmin
 from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 
-from .incremental import COLD, Incremental
-from .memo import PageReuse
+from .incremental import COLD, Incremental, PageReuse
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, Problem, problem
