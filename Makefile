@@ -43,10 +43,9 @@ $(VENV)/.installed: requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
-# ruff and mypy, as configured in pyproject.toml.
+# ruff and mypy, as configured in pyproject.toml: both report, then either one's findings fail it.
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	$(VENV)/bin/ruff check .; ruff=$$?; $(VENV)/bin/mypy; mypy=$$?; exit $$((ruff || mypy))
 
 # requirements*.txt are generated from pyproject.toml, pinned with hashes, for any platform:
 # change a pin there, then run this (tests/test_packaging.py fails until you do).
