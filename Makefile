@@ -48,7 +48,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .; ruff=$$?; $(VENV)/bin/mypy; mypy=$$?; exit $$((ruff || mypy))
 
 # requirements*.txt are generated from pyproject.toml, pinned with hashes, for any platform:
-# change a pin there, then run this (tests/test_packaging.py fails until you do).
+# change a pin there, then run this (tests/test_packaging.py fails until you do). Versions not
+# pinned in pyproject stay as the lock has them while they still fit: add --upgrade to move them.
 LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
 	--python-version 3.11 --custom-compile-command "make lock"
 lock: $(VENV)/.installed
