@@ -260,17 +260,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(root: Path, content: Path, port: int, host: str | None = None, preview: Path | None = None) -> int:
+def serve(project: Project, port: int, preview: Path, host: str | None = None) -> int:
     """Build, then serve the preview with live reload until interrupted.
 
-    Only this computer can see it unless a host is given; preview defaults to <root>/.preview.
+    Only this computer can see it unless a host is given; the preview is built into `preview`.
     """
     if host and not is_loopback(host):
         print(f"Warning: serving on {host}, so other people on your network can see the preview, "
               "drafts included. Leave out --host to keep it on this computer.", file=sys.stderr, flush=True)
     host = host or "127.0.0.1"
-    project = Project.at(root, content)
-    folder = Path(preview or root / ".preview")
+    folder = Path(preview)
     address = f"[{host}]" if ":" in host else host   # an IPv6 address (::1) goes in brackets in a URL
     state = Preview(project, folder, f"http://{address}:{port}/")
     rebuild(state)

@@ -233,7 +233,7 @@ def read_id(data: YamlMap, path, problems, kind: str) -> str:
 
 def check_unique(items, kind: str, path, problems, where: str = "") -> None:
     """Report each id used a second time, naming the line of the first."""
-    seen = {}
+    seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:
             problems.append(problem(path, item.line, f"The {kind} id '{item.id}' is used twice{where} "
@@ -333,7 +333,7 @@ def read_questions(data: YamlMap, path, problems, flags) -> list[Question]:
             if name not in score_ids:
                 problems.append(problem(path, m.line_of("scores"), f"Unknown score '{name}' in question '{q.id}'",
                                         suggest(name, score_ids) or "Declare it under 'scores:' at the top."))
-    finished = []
+    finished: list[Question] = []
     for index, (q, m) in enumerate(zip(questions, maps)):
         show_if = None
         if "show_if" in m:
