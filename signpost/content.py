@@ -452,6 +452,19 @@ class _Headings(Treeprocessor):
         return root
 
 
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)   # https:, mailto:, tel: …
+
+
+def has_scheme(url: str) -> bool:
+    """Whether a link names its scheme (an address on the web, a mail address…) rather than a file here."""
+    return SCHEME.match(url) is not None
+
+
+def linked_file(here: str, target: str) -> str:
+    """The content file a link in `here` (e.g. "tips/shoes.md") points at: "../pages/about.md" → "pages/about.md"."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter for a whole build, aware of every link target: the one reader
     of links in Markdown, for tips, pages and the quiz's texts alike.
@@ -530,7 +543,7 @@ class MarkdownRenderer:
         if re.match(r"^\s*(javascript|vbscript|data):", href, re.I):
             self._report(href, f"The link '{href}' is not allowed", "Links must go to web pages or other tips.")
             return "#"
-        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+        if has_scheme(href):
             return href  # https:, mailto:, tel:
         if href.startswith("#"):  # a heading on the same page
             self._note_heading_link(href, self._doc.path, href[1:])
@@ -542,11 +555,10 @@ class MarkdownRenderer:
             return href
         if self.links is None:
             return href
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), target))
+        source = linked_file(self._doc.path, target)
         pages = self.links.files
         if source not in pages:
-            here = posixpath.dirname(self._doc.path)
-            known = [posixpath.relpath(k, here) for k in pages if k != self._doc.path]
+            known = [posixpath.relpath(k, posixpath.dirname(self._doc.path)) for k in pages if k != self._doc.path]
             self._report(href, f"The link '{href}' points at a file that doesn't exist",
                          suggest(target, known) or "Links to other tips look like [Shoes](shoes.md).")
             return href
@@ -566,13 +578,13 @@ class MarkdownRenderer:
         if not element.get("alt", "").strip():
             self._report(f"]({src}", f"The image '{src}' has no description (alt text)",
                          "Write what the picture shows between the brackets: ![A runner stretching](...).")
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if has_scheme(src):
             self._report(src, f"The image '{src}' is on another website",
                          "Save the picture in content/images/ and link to it from there.")
             return src
         if self.links is None:
             return src
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), src))
+        source = linked_file(self._doc.path, src)
         if source not in self.links.images:
             self._report(src, f"The image '{src}' doesn't exist",
                          "Put it in content/images/ and write ../images/NAME in the tip.")
