@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .content import shorten
 from .model import Site, Tip
 from .pipeline import Project, load_site, quiz_files_in
-from .problems import BuildFailed, Problem, problem
+from .problems import BuildFailed, Problem, errors_in, of_severity, problem, warnings_in
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
@@ -42,11 +42,11 @@ class CheckReport:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return warnings_in(self.problems)
 
     def summary(self) -> str:
         return (f"Checked {plural(self.tips, 'tip')}, {plural(self.pages, 'page')}, "
@@ -65,11 +65,11 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     if site:
         found |= set(check_reviews(site, today))
         reviews = review_problems(site)
-        found |= {p for p in reviews if p.severity != "info"}
+        found |= set(errors_in(reviews) + warnings_in(reviews))
         found |= set(check_sources(site.tips, site.config.name))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_quiz_clinics(site))
-        info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
+        info = (describe_drafts(site) + of_severity(reviews, "info")
                 + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
     if published:
         page_problems, weighed = check_pages(published, project, weights)

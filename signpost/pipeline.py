@@ -13,7 +13,7 @@ from .content import (fingerprint, heading_link_problems, heading_target, outsid
 from .memo import RenderMemo, SavedPages
 from .model import LinkTargets, QuizPage, Site, Tag
 from .parallel import map_chunks
-from .problems import BuildFailed, Problem, errors_in, problem
+from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .render import minify_asset, render_pages, render_site
 from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
@@ -90,7 +90,7 @@ def report_build(files, site: Site, problems, out: Path, started: float) -> Buil
     """What a finished build tells the person who ran it; `files` are the output paths."""
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,
-                       tuple(p for p in problems if p.severity == "warning"),
+                       tuple(warnings_in(problems)),
                        tuple(quiz.proof for quiz in site.quizzes))
 
 

@@ -7,7 +7,7 @@ import markdown
 import pytest
 
 from signpost.bodies import BodyCache
-from signpost.content import Document, MarkdownRenderer, _QuickInline
+from signpost.content import Document, MarkdownRenderer, QuickInline
 from signpost.model import LinkTargets
 from signpost.pipeline import Project, load_site
 from signpost.problems import BuildFailed
@@ -231,13 +231,13 @@ def test_heading_ids_and_texts_are_those_of_the_toc_extension():
 
 def test_the_quick_inline_step_knows_every_inline_pattern():
     md = markdown.Markdown(extensions=["tables", "sane_lists"])
-    assert len(md.inlinePatterns) == len(_QuickInline.NEEDS) and all(n in md.inlinePatterns for n in _QuickInline.NEEDS)
+    assert len(md.inlinePatterns) == len(QuickInline.NEEDS) and all(n in md.inlinePatterns for n in QuickInline.NEEDS)
 
 
 def test_the_quick_inline_step_gives_the_html_of_the_stock_one():
     stock = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     quick = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    quick.treeprocessors.register(_QuickInline(quick), "inline", 20)
+    quick.treeprocessors.register(QuickInline(quick), "inline", 20)
     pieces = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![", "<", ">", "&", "&amp;", "&#169;", ";",
               "  \n", "\n", "\n\n", "## ", "- ", "1. ", "> ", "    ", "|", "---", "http://x.org", "a@b.c", "x.md",
               "<b>", "</b>", "<!--", "-->", "word", " ", "é", "'", '"', "=", ":"]

@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from ..content import Document, MarkdownRenderer
 from ..model import HeadingLink, LinkTargets
-from ..problems import Problem, problem
+from ..problems import Problem, errors_in, problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .analyse import TooBig, check_sizes, settled_outcomes
@@ -101,7 +101,7 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None,
         heading_links=tuple(texts.heading_links),
     )
     check_dates(quiz, data, path, problems)
-    if any(p.severity == "error" for p in problems):
+    if errors_in(problems):
         return None, problems
     if check_sizes(quiz, path):   # too big to walk: the proof reports it
         return quiz, problems
