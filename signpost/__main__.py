@@ -3,4 +3,5 @@ import sys
 
 from signpost.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":   # importing the module (tools that walk the package) runs nothing
+    sys.exit(main())
