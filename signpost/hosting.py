@@ -198,6 +198,8 @@ def nginx_server(policies: dict[str, str | None], base_path: str = "/", root: st
         f"    server_name {server_name};",
         f"    root {root};",
         "    index index.html;",
+        "    charset utf-8;   # text/html; charset=utf-8, and the same for scripts and XML",
+        "    charset_types text/css text/xml text/plain application/javascript application/atom+xml image/svg+xml;",
         "    server_tokens off;",
         "    absolute_redirect off;",
         "    gzip_static on;   # serves page.html.gz to clients that accept gzip",

@@ -141,6 +141,7 @@ def test_every_page_answers_with_its_own_policy_and_the_security_headers(served)
         assert headers["Content-Security-Policy"] == header_policy(page_policy(body)), path
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["Cache-Control"] == HTML_CACHE, path
+        assert headers["Content-Type"] == "text/html; charset=utf-8", path
 
 
 def test_unknown_paths_get_the_404_page_with_status_404(served):
