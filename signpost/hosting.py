@@ -159,10 +159,22 @@ def with_host_files(files, config: SiteConfig, memo=None):
         else:
             others.append(path)
         yield from compressed_again(path, data, memo)
-    yield "_headers", headers_file(header_rules(policies, others, config.base_path))
-    redirects = redirects_file(config.base_path)
-    if redirects:
-        yield "_redirects", redirects
+    host_files = {"_headers": headers_file(header_rules(policies, others, config.base_path)),
+                  "_redirects": redirects_file(config.base_path)}
+    for path, data in host_files.items():
+        if data is not None:
+            yield path, same_as_last_time(path, data, memo)
+
+
+def same_as_last_time(path: str, data: bytes, memo) -> bytes:
+    """data, or with a memo the last build's file when it holds these very bytes (then it is
+    linked, not written again), as render.py does for assets."""
+    if memo is None:
+        return data
+    key = hashlib.sha256(data).hexdigest()
+    data = memo.reuse(path, key) or data
+    memo.keep(path, key, data)
+    return data
 
 
 def policies_in(folder: Path) -> dict[str, str | None]:
