@@ -91,18 +91,19 @@ def header_rules(policies: dict[str, str | None], others, base_path: str = "/") 
 
 
 def policy_groups(folder: str, policies: dict[str, str | None], others: list[str]) -> list[tuple[str, str | None]]:
-    """(URL pattern, policy) covering every page under folder ('' or 'tips/'), no two overlapping."""
-    inside = {path: policy for path, policy in policies.items() if path.startswith(folder)}
-    if folder and len(set(inside.values())) == 1 and not any(path.startswith(folder) for path in others):
-        return [(f"{folder}*", next(iter(inside.values())))]
-    groups = []
-    for path in sorted(inside):
-        if "/" not in path[len(folder):]:
-            groups += [(url, inside[path]) for url in page_urls(path)]
-    subfolders = sorted({folder + path[len(folder):].split("/", 1)[0] + "/"
-                         for path in inside if "/" in path[len(folder):]})
-    for subfolder in subfolders:
-        groups += policy_groups(subfolder, inside, others)
+    """(URL pattern, policy) covering every page in `policies` (all under folder: '' or 'tips/'),
+    no two overlapping: one wildcard for a folder holding only pages with one policy."""
+    if folder and len(set(policies.values())) == 1 and not any(path.startswith(folder) for path in others):
+        return [(f"{folder}*", next(iter(policies.values())))]
+    groups, subfolders = [], {}
+    for path in sorted(policies):
+        rest = path[len(folder):]
+        if "/" in rest:
+            subfolders.setdefault(folder + rest.split("/", 1)[0] + "/", {})[path] = policies[path]
+        else:
+            groups += [(url, policies[path]) for url in page_urls(path)]
+    for subfolder in sorted(subfolders):
+        groups += policy_groups(subfolder, subfolders[subfolder], others)
     return groups
 
 
