@@ -1,5 +1,6 @@
 """`make bench`: Signpost's cold build time, peak memory and output size at 100, 1,000 and
-5,000 tips, the preview latency at 1,000, and the Python floors. Prints a Markdown table and
+5,000 tips, the preview latency at 1,000, the Python floors, and what the precompressed copies
+cost and save at 1,000 tips and on the real site (bench/hosting.py). Prints a Markdown table and
 writes bench/results/latest.json.
 
     python bench/run.py [--sizes 100 1000 5000] [--runs 3] [--large-runs 2] [--edits 5]
