@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 BROTLI_MODULES = [Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
                   Path("/usr/share/nginx/modules/ngx_http_brotli_static_module.so")]
 INSTALL_HINT = ("nginx is not installed: run `make test` as root (scripts/ensure-system-tools.sh installs it), "
-                "or `sudo apt-get install -y nginx-light libnginx-mod-http-brotli-static`")
+                "or `sudo apt-get install -y nginx libnginx-mod-http-brotli-static`")
 
 
 def nginx_binary() -> str:
