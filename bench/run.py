@@ -1,5 +1,6 @@
 """`make bench`: Signpost's cold build time, peak memory and output size at 100, 1,000 and
-5,000 tips, the preview latency at 1,000, and the Python floors. Prints a Markdown table and
+5,000 tips, the preview latency at 1,000, the Python floors, and what the precompressed copies
+cost and save at 1,000 tips and on the real site (bench/hosting.py). Prints a Markdown table and
 writes bench/results/latest.json.
 
     python bench/run.py [--sizes 100 1000 5000] [--runs 3] [--large-runs 2] [--edits 5]
@@ -96,6 +97,25 @@ def measure_preview(content: Path, work: Path, edits: int) -> dict:
     return json.loads(done.stdout)
 
 
+def measure_hosting(site: Path) -> dict:
+    """Precompression's cost cold and warm, and the bytes it saves, on a built site (bench/hosting.py)."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "hosting.py"), str(site)], cwd=REPO,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-1500:]}
+    return json.loads(done.stdout)
+
+
+def hosting_line(hosting: dict, where: str) -> str:
+    if "error" in hosting:
+        return f"\nPrecompression on {where}: failed: {hosting['error'][:300]}"
+    text = hosting["text_bytes"]
+    return (f"\nPrecompression on {where} ({hosting['text_files']:,} text files, {text / 1024:,.0f} KB): "
+            f"CPU {hosting['cold_cpu_seconds']:.2f} s cold, {hosting['warm_cpu_seconds']:.3f} s warm (reused); "
+            f".gz {hosting['gzip_bytes'] / 1024:,.0f} KB (saves {(text - hosting['gzip_bytes']) / 1024:,.0f} KB), "
+            f".br {hosting['brotli_bytes'] / 1024:,.0f} KB (saves {(text - hosting['brotli_bytes']) / 1024:,.0f} KB).")
+
+
 def marginal(sizes: list[dict], key: str, scale: float) -> list:
     """Growth per extra page between consecutive sizes: flat numbers mean linear growth."""
     steps = []
@@ -146,6 +166,9 @@ def table(report: dict) -> str:
                 f"\nPreview on {where} ({preview['how']}), save → page written: "
                 f"median {preview['seconds']:.3f} s ({preview['seconds_min']:.3f}–{preview['seconds_max']:.3f}, "
                 f"{preview['edits']} saves); signpost.serve.rebuild() alone: {preview['rebuild_call_seconds']:.3f} s.")
+    for key, where in (("hosting", f"{report['preview_tips']:,} tips"), ("hosting_real_site", "the real site")):
+        if report.get(key):
+            lines.append(hosting_line(report[key], where))
     return "\n".join(lines)
 
 
@@ -161,12 +184,18 @@ def run(sizes, runs: int, large_runs: int, edits: int, seed: int) -> dict:
                                 "signpost": measure_signpost(content, OUT / f"dist-{n}", times),
                                 "warm": measure_warm(content, OUT / f"dist-{n}", times),
                                 "floors": measure_floors(content, OUT / f"naive-{n}", times)})
+        if n == PREVIEW_SIZE:
+            report["hosting"] = measure_hosting(OUT / f"dist-{n}")
         if n == PREVIEW_SIZE and edits:
             print(f"… preview latency at {n:,} tips ({edits} saves)", file=sys.stderr, flush=True)
             report["preview"] = measure_preview(content, OUT / f"preview-{n}", edits)
     if edits:
         print(f"… preview latency on the real site ({edits} saves)", file=sys.stderr, flush=True)
         report["preview_real_site"] = measure_preview(REPO / "content", OUT / "preview-real-site", edits)
+    real = OUT / "dist-real-site"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--no-cache", "--out", str(real)], cwd=REPO,
+                   capture_output=True, check=False)
+    report["hosting_real_site"] = measure_hosting(real)
     ok = [size for size in report["sizes"] if "error" not in size["signpost"]]
     report["growth"] = {"cpu_ms": marginal(ok, "cpu_seconds", 1000), "rss_kb": marginal(ok, "max_rss_mb", 1024)}
     report["machine"]["load_average_at_end"] = os.getloadavg()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
+from .hosting import with_host_files
 from .content import (fingerprint, heading_link_problems, heading_target, outside_problem, read_document,
                       read_page, read_text_file, read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
@@ -61,6 +62,7 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     started = time.perf_counter()
     site, problems = load_valid_site(project, base_url, preview, cache, workers, release)
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
+    pages = pages if preview else with_host_files(pages, site.config, memo)   # headers, .br/.gz: hosting.py
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
                          spare=memo is not None)
     if memo:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from signpost.hosting import with_host_files
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
@@ -60,7 +61,7 @@ def corpus(version: str) -> dict[str, str]:
 def render(content: Path) -> dict[str, bytes]:
     site, problems = load_site(Project.at(ROOT, content))
     assert site is not None, problems
-    return render_site(site, ROOT / "templates")
+    return dict(with_host_files(render_site(site, ROOT / "templates").items(), site.config))   # as a build writes it
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
