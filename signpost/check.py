@@ -237,8 +237,8 @@ def format_report(report: CheckReport, style: str = "text") -> str:
                  "warnings": [fields_of(p) for p in report.warnings],
                  "info": [fields_of(p) for p in report.info]}
         if report.weights:
-            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts}
-                                for w in report.weights]
+            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts,
+                                 "picture_bytes": w.pictures} for w in report.weights]
         return json.dumps(found, indent=2, ensure_ascii=False)
     table = format_weights(list(report.weights)) if report.weights else []
     return "\n".join([*map(str, report.problems), *map(str, report.info), *table, report.summary()])
