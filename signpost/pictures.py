@@ -92,15 +92,16 @@ class Encoded:
 
 # ---- Reading content/images/ ----
 
-def read_pictures(content: Path, known: dict | None = None) -> tuple[dict[str, Picture], dict[str, bytes], list[Problem]]:
-    """Every picture under content/images/: ({source path: Picture}, {output path: bytes}, problems).
+def read_pictures(content: Path, known: dict | None = None):
+    """Every picture under content/images/: ({source path: Picture}, {output path: bytes}, problems,
+    every picture file's source path, usable or not: a tip showing a broken one is not told it is missing).
 
     `known` (a BodyCache's `made`) keeps each encoding under ("picture", SHA-256 of the bytes);
     encodings no file uses any more are forgotten."""
     from .content import outside_problem   # content.py imports this module for its Markdown
 
     folder = content / "images"
-    pictures, files, problems, used = {}, {}, [], set()
+    pictures, files, problems, used, found = {}, {}, [], set(), set()
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
             continue
@@ -110,6 +111,7 @@ def read_pictures(content: Path, known: dict | None = None) -> tuple[dict[str, P
         if refused:
             problems.append(refused)
             continue
+        found.add(rel)
         digest = hashlib.sha256(data).hexdigest()
         used.add(("picture", digest))
         encoded = remembered_encoding(known, digest, data, file.suffix.lower())
@@ -121,7 +123,7 @@ def read_pictures(content: Path, known: dict | None = None) -> tuple[dict[str, P
     if known is not None:
         for gone in [name for name in known if name[0] == "picture" and name not in used]:
             del known[gone]
-    return pictures, files, problems
+    return pictures, files, problems, frozenset(found)
 
 
 def read_source(file: Path, content: Path, display: str, outside_problem) -> tuple[bytes | None, Problem | None]:

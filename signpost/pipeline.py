@@ -106,10 +106,10 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
     problems += ledger_problems
     made = cache.made if cache else None
-    pictures, images, picture_problems = read_pictures(content, made)
+    pictures, images, picture_problems, picture_names = read_pictures(content, made)
     problems += picture_problems
     links = LinkTargets(config.base_path, find_link_targets(docs, files, quiz_files, content, drafts),
-                        frozenset(pictures), pictures)
+                        picture_names, pictures)
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
     bodies = render_bodies(published, links, cache, workers)
     tips, pages = [], []
