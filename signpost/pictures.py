@@ -412,7 +412,7 @@ def read_hero(meta, display: str, doc_path: str, pictures: dict[str, Picture], b
         return "", [problem(display, line, f"The hero picture '{written}' doesn't exist",
                             "Put it in content/images/ and write hero: ../images/NAME.")]
     if not isinstance(alt, str) or not alt.strip():
-        return "", [problem(display, meta.line_of("hero_alt") or line, f"The hero picture '{written}' has no "
+        return "", [problem(display, meta.line_of("hero_alt") if "hero_alt" in meta else line, f"The hero picture '{written}' has no "
                             "description (hero_alt)", "Add hero_alt: and say what the picture shows; "
                             f"write hero_alt: {DECORATIVE} if it only decorates the page.")]
     return hero_html(picture, alt.strip(), base_path), []
