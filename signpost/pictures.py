@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import io
-import os
 import posixpath
 import re
 import warnings
@@ -365,7 +365,14 @@ def is_decorative(alt: str) -> bool:
 
 def hero_html(picture: Picture, alt: str, base_path: str) -> str:
     """A tip's hero picture: the same markup as a picture in the text, loaded at once."""
-    return ET.tostring(picture_element(picture, alt, base_path, eager=True), encoding="unicode", method="html")
+    return element_html(picture_element(picture, alt, base_path, eager=True))
+
+
+def element_html(element: ET.Element) -> str:
+    """<picture>, <source> and <img> as HTML, every attribute escaped (ElementTree's html method leaves '<')."""
+    attributes = "".join(f' {name}="{html.escape(value)}"' for name, value in element.attrib.items())
+    inner = "".join(map(element_html, element))
+    return f"<{element.tag}{attributes}>" + (f"{inner}</{element.tag}>" if element.tag == "picture" else "")
 
 
 class PictureTreeprocessor(Treeprocessor):
@@ -427,8 +434,3 @@ def with_hero(tip, doc, pictures: dict[str, Picture], base_path: str):
     html, problems = read_hero(doc.meta, doc.display, doc.path, pictures, base_path)
     return (dataclasses.replace(tip, hero_html=html) if html else tip), problems
 
-
-def picture_files_in(out_paths) -> list[str]:
-    """The output files that are pictures, for weights."""
-    return [path for path in out_paths if path.startswith("images/")
-            and os.path.splitext(path)[1] in (".avif", ".webp", ".jpg", ".png", ".svg")]

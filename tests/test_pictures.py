@@ -185,6 +185,14 @@ def test_a_hero_picture_shows_under_the_title_and_loads_at_once(tmp_path):
     assert "loading=" not in hero   # the first thing a reader sees is never deferred
 
 
+def test_a_hostile_hero_description_stays_text(tmp_path):
+    out = build_site(tmp_path, {"tips/warm-up.md": tip(hero="../images/hill.jpg",
+                                                       hero_alt="'\"><script>alert(1)</script>'"),
+                                "images/hill.jpg": picture(fmt="JPEG")})
+    assert 'alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page_of(out)
+    assert "<script>alert" not in page_of(out)
+
+
 @pytest.mark.parametrize("extra, message", [
     ({"hero": "../images/hill.jpg"}, "content/tips/warm-up.md:7: The hero picture '../images/hill.jpg' has no "
      "description (hero_alt). Hint: Add hero_alt: and say what the picture shows; write hero_alt: decorative if "
