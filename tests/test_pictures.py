@@ -265,3 +265,15 @@ def test_the_real_tips_carry_our_drawings_with_alt_text(built_site):
     for svg in (built_site / "images").glob("*.svg"):
         text = svg.read_text(encoding="utf-8")
         assert "<script" not in text and not re.search(r" on[a-z]+=", text) and "<title>" in text
+
+
+def test_pages_with_pictures_are_valid_html(tmp_path):
+    from tests.test_site_in_browser import vnu_errors
+
+    out = build_site(tmp_path, {
+        "tips/warm-up.md": tip(body="## One\n\n![A hill](../images/hill.jpg) and ![decorative](../images/d.svg)\n",
+                               hero="../images/logo.png", hero_alt="A logo"),
+        "images/hill.jpg": picture(1000, 500, fmt="JPEG"), "images/logo.png": picture(200, 100, (0, 0, 0, 0), mode="RGBA"),
+        "images/d.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>'})
+    errors = vnu_errors(out / "tips")
+    assert errors == [], "\n".join(f"{e['url']}:{e.get('lastLine')}: {e['message']}" for e in errors)
