@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from signpost.bodies import BodyCache
-from signpost.pipeline import Project, build, load_site
+from signpost.pipeline import Project, build, build_files, load_site
 from signpost.pictures import DECORATIVE, MAX_PIXELS
 from signpost.problems import BuildFailed
 from signpost.weight import PAGE_BUDGET, page_weights
@@ -236,6 +236,19 @@ def test_pictures_are_encoded_once_per_content_even_across_builds_and_renames(tm
     assert snapshot(tmp_path / "three") == snapshot(build_site(tmp_path / "cold", {
         "tips/warm-up.md": tip(body="## One\n\n![A hill](../images/hills.jpg)\n"),
         "images/hills.jpg": picture(600, 400, (200, 0, 0), fmt="JPEG")}))
+
+
+def test_the_preview_keeps_encodings_in_memory_between_saves(tmp_path):
+    content = make_content(tmp_path, {"tips/warm-up.md": tip(body="## One\n\n![A hill](../images/hill.jpg)\n"),
+                                      "images/hill.jpg": picture(600, 400, fmt="JPEG")})
+    preview = BodyCache(documents={}, made={})   # as serve.py keeps it
+    files, _, _ = build_files(Project.at(ROOT, content), preview=True, cache=preview)
+    [encoded] = [value for key, value in preview.made.items() if key[0] == "picture"]
+    (content / "tips/warm-up.md").write_text(tip(title="Warm up well", body="## One\n\n![A hill](../images/hill.jpg)\n"))
+    again, _, _ = build_files(Project.at(ROOT, content), preview=True, cache=preview)
+    assert [value for key, value in preview.made.items() if key[0] == "picture"][0] is encoded
+    assert {p: d for p, d in again.items() if p.startswith("images/")} == \
+           {p: d for p, d in files.items() if p.startswith("images/")}
 
 
 # ---- Weights ----
