@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from .bodies import BodyCache
 from .content import shorten
 from .model import Site, Tip
 from .pipeline import Project, load_site, quiz_files_in
@@ -57,8 +58,9 @@ class CheckReport:
 def check_site(project: Project, today: dt.date, weights: bool = False) -> CheckReport:
     """Load the site as published and with drafts, render the published one in memory, then run the
     checks only `check` makes; with `weights`, also weigh every page."""
-    published, problems = load_site(project)
-    with_drafts, more = load_site(project, drafts=True)
+    shared = BodyCache(made={})   # the two loads share Markdown and pictures: each picture is encoded once
+    published, problems = load_site(project, cache=shared)
+    with_drafts, more = load_site(project, drafts=True, cache=shared)
     found = set(problems) | set(more)
     site = with_drafts or published
     info, weighed = [], []
@@ -237,8 +239,8 @@ def format_report(report: CheckReport, style: str = "text") -> str:
                  "warnings": [fields_of(p) for p in report.warnings],
                  "info": [fields_of(p) for p in report.info]}
         if report.weights:
-            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts}
-                                for w in report.weights]
+            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts,
+                                 "picture_bytes": w.pictures} for w in report.weights]
         return json.dumps(found, indent=2, ensure_ascii=False)
     table = format_weights(list(report.weights)) if report.weights else []
     return "\n".join([*map(str, report.problems), *map(str, report.info), *table, report.summary()])

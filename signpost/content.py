@@ -27,6 +27,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
 from .model import Heading, HeadingLink, HeadingTarget, LinkTargets, Page, SiteConfig, Tip
+from .pictures import PictureTreeprocessor
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
@@ -34,7 +35,7 @@ from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, rea
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
 TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
-            "reviewed_by", "clinical"}
+            "reviewed_by", "clinical", "hero", "hero_alt"}
 PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
 MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratically on some long texts
 MAX_BRACKETS = 2_000
@@ -484,6 +485,7 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(self.headings, "signpost-headings", 5)  # where toc ran
         self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)  # replaces the stock one
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "signpost-links", 1)
+        self.md.treeprocessors.register(PictureTreeprocessor(self.md, links), "signpost-pictures", 0.5)  # after links
         self._doc: Document | None = None
         self._problems: list[Problem] = []
         self._heading_links: list[HeadingLink] = []

@@ -74,6 +74,7 @@ class LinkTargets:
     base_path: str        # where the site lives: "/" or "/guidance/"
     files: dict           # source path → page path: "tips/shoes.md" → "tips/shoes/"; None for a draft left out
     images: frozenset     # "images/shoe.jpg", relative to the content folder
+    pictures: dict = field(default_factory=dict)   # the same paths → pictures.Picture: sizes and files
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class Tip:
     order: int = 100           # lower comes first on the home page; then by title
     reviewed_by: str = ""      # accepted for old files, never shown: only a sign-off names a reviewer
     clinical: bool = False     # clinical advice: a release build refuses it without a current sign-off
+    hero_html: str = ""        # the picture at the top of the tip (front matter `hero:`), see pictures.py
     review: Review = Review()  # from the sign-off ledger, added once every file is read
     document: object = field(default=None, compare=False, repr=False)  # content.Document: body and lines, for check
 
@@ -189,4 +191,4 @@ class Site:
     tags: tuple[Tag, ...]
     quizzes: tuple[QuizPage, ...] = ()
     assets: dict = field(default_factory=dict)  # "css/site.css" -> bytes, from assets/
-    images: dict = field(default_factory=dict)  # "images/a.jpg" -> bytes, from content/images/
+    images: dict = field(default_factory=dict)  # "images/a.960.1a2b3c4d5e.webp" -> bytes, made from content/images/

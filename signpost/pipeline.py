@@ -14,13 +14,11 @@ from .content import (fingerprint, heading_link_problems, heading_target, outsid
 from .memo import RenderMemo, SavedPages
 from .model import LinkTargets, QuizPage, Site, Tag
 from .parallel import map_chunks
+from .pictures import read_pictures, with_hero
 from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .render import minify_asset, render_pages, render_site
 from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
-
-
-PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
 @dataclass(frozen=True)
@@ -110,10 +108,10 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
     problems += ledger_problems
     made = cache.made if cache else None
-    images, image_problems = read_images(content)
-    problems += image_problems
+    pictures, images, picture_problems, picture_names = read_pictures(content, made)
+    problems += picture_problems
     links = LinkTargets(config.base_path, find_link_targets(docs, files, quiz_files, content, drafts),
-                        frozenset(images))
+                        picture_names, pictures)
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
     bodies = render_bodies(published, links, cache, workers)
     tips, pages = [], []
@@ -121,6 +119,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         problems += body_problems
         if doc.path.startswith("tips/"):
             item, more = remembered(made, ("tip", doc.path), read_tip, doc, config, body_html, headings, words)
+            item, hero_problems = with_hero(item, doc, pictures, config.base_path)
+            more = more + hero_problems
             tips.append(item and with_review(item, ledger, doc.path, doc.fingerprint, item.clinical))
         else:
             item, more = read_page(doc, body_html, headings)
@@ -133,7 +133,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
               for path, data in read_assets(project.assets).items()}
     if made is not None:  # forget what files that went were made into
         for gone in (made.keys() - {("tip", doc.path) for doc in published} - {("quiz", q.source) for q in quizzes}
-                     - {("asset", path) for path in assets}):
+                     - {("asset", path) for path in assets} - {name for name in made if name[0] == "picture"}):
             del made[gone]
     if cache is not None:
         cache.save()
@@ -236,37 +236,6 @@ def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool
     for file in quiz_files:
         targets[file.relative_to(content).as_posix()] = f"{file.stem}/"
     return targets
-
-
-def read_images(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """Pictures under content/images/, copied to the site as they are; links out of the folder refused."""
-    folder = content / "images"
-    images, problems = {}, []
-    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
-            continue
-        rel = file.relative_to(content).as_posix()
-        data, refused = read_image(file, content, f"{content.name}/{rel}")
-        if refused:
-            problems.append(refused)
-        else:
-            images[rel] = data
-    return images, problems
-
-
-def read_image(file: Path, content: Path, display: str) -> tuple[bytes | None, Problem | None]:
-    """One picture's bytes, or the reason it can't be used."""
-    refused = outside_problem(file, content, display)
-    if refused:
-        return None, refused
-    if file.suffix.lower() not in PICTURES:  # an .html or .svg file would run its scripts on the site
-        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
-                             f"Use a {', '.join(PICTURES[:-1])} or {PICTURES[-1]} file; "
-                             "SVG and web pages are not allowed because they can run scripts.")
-    try:
-        return file.read_bytes(), None
-    except OSError as error:
-        return None, problem(display, None, f"This file could not be read: {error.strerror}")
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ from signpost.model import LinkTargets
 from signpost.pipeline import Project, load_site
 from signpost.problems import BuildFailed
 from signpost.sanitize import clean_html
-from tests.sitekit import ROOT, build_site, make_content, tip
+from tests.sitekit import ROOT, build_site, make_content, picture, tip
 
 
 def load(tmp_path, files, drafts=False):
@@ -118,7 +118,7 @@ def test_links_to_headings_are_checked_against_the_headings_as_they_are_now(tmp_
     ("## A\n\n#### B\n", "content/tips/warm-up.md:10: The heading 'B' skips a level. Hint: Use ### for it."),
 ])
 def test_body_mistakes_are_explained(tmp_path, body, expected):
-    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body), "images/run.png": b"\x89PNG"})
+    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body), "images/run.png": picture()})
     assert expected in problems, problems
 
 

@@ -16,7 +16,7 @@ from signpost.render import render_site
 from signpost.serve import Preview, rebuild
 from signpost.signoff import sign_off
 from signpost.write import MARKER
-from tests.sitekit import ROOT, snapshot, tip
+from tests.sitekit import ROOT, picture, snapshot, tip
 
 
 def test_only_a_tips_own_page_shows_its_body():
@@ -200,15 +200,14 @@ def test_an_old_site_in_the_way_of_a_new_one_is_cleared(tmp_path):
     """A picture's name that becomes a folder: the old site kept for reuse has a file there."""
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"
-    (project.content / "images").mkdir()
-    (project.content / "images/knee.png").write_bytes(b"png one")
+    (project.content / "images/knee.png").write_bytes(picture())
     for _ in range(2):
         warm_build(project, out, cache_dir)
     (project.content / "images/knee.png").unlink()
     (project.content / "images/knee.png").mkdir()
-    (project.content / "images/knee.png/left.png").write_bytes(b"png two")
+    (project.content / "images/knee.png/left.png").write_bytes(picture(color=(200, 0, 0)))
     warm_build(project, out, cache_dir)
-    assert (out / "images/knee.png/left.png").read_bytes() == b"png two"
+    assert [p.name[:7] for p in (out / "images/knee.png").iterdir()] == ["left.4."] * 3  # AVIF, WebP, JPEG
     build(project, tmp_path / "cold")
     assert snapshot(out) == snapshot(tmp_path / "cold")
 
