@@ -2,6 +2,7 @@
 it, and the wheel works as the `signpost` command in a fresh venv outside the checkout."""
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import filecmp
 import re
@@ -95,8 +96,13 @@ def test_the_dev_lock_can_build_and_install_the_checkout_offline():
 
 def test_the_package_imports_only_what_pyproject_declares():
     # The bug that started this: serve.py imported watchfiles and tornado, which pyproject left out.
-    source = "\n".join(f.read_text(encoding="utf-8") for f in (ROOT / "signpost").rglob("*.py"))
-    imported = set(re.findall(r"^\s*(?:from|import) (\w+)", source, re.MULTILINE))
+    imported = set()
+    for file in (ROOT / "signpost").rglob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                imported.add(node.module.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - {"signpost"}
     providers = importlib.metadata.packages_distributions()
     needed = {normalised(providers[name][0]) for name in third_party}
