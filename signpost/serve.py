@@ -5,8 +5,14 @@ keeps the last published site), with drafts shown and the reload connection allo
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import html
 import ipaddress
+import os
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -22,6 +28,7 @@ from tornado.ioloop import IOLoop
 from tornado.web import Application, HTTPError
 from tornado.websocket import WebSocketHandler
 
+from .admin import LOCAL_PORT_OFFSET
 from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
@@ -278,7 +285,8 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
     server = PreviewServer(watcher, loopback_only=is_loopback(host))
     try:
-        server.serve(root=str(folder), port=port, host=host, restart_delay=0)
+        with web_editor(root, project.content, port, host, state.base_url):
+            server.serve(root=str(folder), port=port, host=host, restart_delay=0)
     except OSError as error:  # e.g. another preview already uses the port
         print(f"Could not start the preview on {host}:{port}: {error.strerror or error}. "
               f"Hint: Stop the other server, or add --port {port % 65535 + 1}.", file=sys.stderr, flush=True)
@@ -286,3 +294,41 @@ def serve(root: Path, content: Path, port: int, host: str | None = None, preview
     finally:
         watcher.stopped.set()
     return 0
+
+
+def _die_with_parent() -> None:
+    """In the child: Linux ends decap-server if the preview is killed, so none is left listening."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def web_editor(root: Path, content: Path, port: int, host: str, base_url: str):
+    """Run decap-server (the pinned npm package) beside the preview, so /admin/ saves into content/;
+    it stops with the preview. Without node or the package the preview runs alone and says how to
+    get the editor. Only on a loopback preview: decap-server writes any file it is asked to."""
+    script = root / "node_modules" / "decap-server" / "dist" / "index.js"
+    node = shutil.which("node")
+    editor_port = port + LOCAL_PORT_OFFSET
+    if not is_loopback(host) or editor_port > 65535:
+        yield None
+        return
+    if not node or not script.is_file():
+        print("No web editor: install node and run 'npm ci' (make serve does), then open /admin/.", flush=True)
+        yield None
+        return
+    env = {**os.environ, "PORT": str(editor_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": str(content.resolve().parent), "LOG_LEVEL": "warn"}
+    process = subprocess.Popen([node, str(script)], env=env, cwd=content.resolve().parent,
+                               stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    print(f"Web editor on {base_url}admin/ (it saves into {content}).", flush=True)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
