@@ -30,7 +30,8 @@ WIDGETS = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web a
            "switch": {"widget": "boolean"}, "whole number": {"widget": "number", "value_type": "int"},
            "date": {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
                     "time_format": False, "picker_utc": True},
-           "list": {"widget": "list", "field": {"name": "item", "label": "Item", "widget": "string"}}}
+           "list": {"widget": "list", "collapsed": False, "summary": "{{fields.item}}",
+                    "field": {"name": "item", "label": "Item", "widget": "string"}}}
 
 
 def wanted(config: SiteConfig, preview: bool) -> bool:
@@ -58,7 +59,7 @@ def cms_config(config: SiteConfig, preview: bool) -> dict:
     """Decap's config.yml as a dict. The preview saves files through decap-server (simple
     saves, so the preview updates at once); a published site goes through the editorial
     workflow: draft → in review → ready, each a branch and pull request until published."""
-    body = {"name": "body", "label": "Text", "widget": "markdown", "modes": ["raw", "rich_text"],
+    body = {"name": "body", "label": "Text", "widget": "markdown", "modes": ["raw"],   # the rich editor rewrites all of a text in its own Markdown style
             "hint": "Markdown: ## for a heading, - for a list. Link to another tip by its file name, e.g. shoes.md."}
     markdown = {"extension": "md", "format": "signpost-md", "create": True, "slug": "{{slug}}"}
     settings = {"name": "settings", "label": "Settings", "editor": {"preview": False}, "files": [
@@ -87,8 +88,10 @@ def cms_config(config: SiteConfig, preview: bool) -> dict:
 
 def csp(config: SiteConfig, preview: bool, bundled: bool) -> str:
     """The admin page's own policy: the CMS styles itself inline and shows uploads as blob: and
-    data: pictures; it talks to decap-server (preview) or the git host (published)."""
-    scripts = "'self'" if bundled else f"'self' {CDN}"
+    data: pictures; it talks to decap-server (preview) or the git host (published). Decap checks
+    its config with ajv, which compiles validators with new Function: 'unsafe-eval' is needed here,
+    on this page only, and the page holds no patient content."""
+    scripts = "'self' 'unsafe-eval'" if bundled else f"'self' 'unsafe-eval' {CDN}"
     if preview:
         connect = "'self' http://127.0.0.1:* http://localhost:*"
     elif config.cms_backend == "github":
@@ -120,7 +123,7 @@ def page_context(config: SiteConfig, preview: bool, root: Path) -> dict:
         "csp": csp(config, preview, local),
         "decap_src": "decap-cms.js" if local else f"{CDN}/decap-cms@{DECAP_VERSION}/dist/decap-cms.js",
         "decap_integrity": "" if local else DECAP_SRI,
-        "yaml_src": "yaml/index.js" if local else f"{CDN}/yaml@{YAML_VERSION}/browser/dist/index.js",
+        "yaml_src": "./yaml/index.js" if local else f"{CDN}/yaml@{YAML_VERSION}/browser/dist/index.js",
         "cms_config": json.dumps(cms_config(config, preview), indent=1),
     }
 

@@ -29,7 +29,7 @@ function pairText(YAML, key, value, old) {
   const node = doc.contents.items[0].value;
   if (old && YAML.isCollection(old) && YAML.isCollection(node)) node.flow = old.flow;
   if (old && YAML.isScalar(old) && YAML.isScalar(node) && typeof value === "string" && old.type !== "PLAIN") node.type = old.type;
-  return doc.toString({ lineWidth: 0, indentSeq: true }).replace(/\n$/, "");
+  return doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false }).replace(/\n$/, "");
 }
 
 function lineStart(text, index) {
@@ -75,8 +75,11 @@ export function markdownFormat(YAML) {
       return { ...(YAML.parse(front) || {}), body, [SOURCE]: text };
     },
     toFile(data) {
-      const { [SOURCE]: source = "", body = "", ...values } = data;
+      const { [SOURCE]: source = "", body: edited = "", ...values } = data;
       const old = split(source);
+      // The form's text box drops the blank line the file had after its front matter; keep it.
+      const gap = /^\n*/.exec(old.body)[0];
+      const body = edited === old.body || edited.startsWith("\n") ? edited : gap + edited;
       const front = rewrite(YAML, old.front, values);
       if (source && front === old.front && body === old.body) return source;
       const head = old.head && front === old.front ? old.head : `---\n${front}---\n`;
@@ -114,15 +117,20 @@ const picture = {
 
 async function start() {
   const from = document.querySelector('meta[name="signpost-yaml"]').content;
-  const YAML = await import(from);
+  const YAML = await import(new URL(from, document.baseURI).href);
   const CMS = window.CMS;
   CMS.registerCustomFormat("signpost-md", "md", markdownFormat(YAML));
   CMS.registerCustomFormat("signpost-yml", "yml", yamlFormat(YAML));
   CMS.registerEditorComponent(picture);
+  // Read config.yml here rather than let Decap fetch it: Decap ignores a config file served
+  // without a YAML content type (as the preview serves it) once a config is passed in.
+  const config = YAML.parse(await (await fetch("config.yml", { credentials: "same-origin" })).text());
   const offset = document.querySelector('meta[name="signpost-local-offset"]');  // the preview only
-  if (!offset) return CMS.init();
-  const port = Number(location.port || 80) + Number(offset.content);
-  CMS.init({ config: { local_backend: { url: `${location.protocol}//${location.hostname}:${port}/api/v1` } } });
+  if (offset && config.local_backend) {
+    const port = Number(location.port || 80) + Number(offset.content);
+    config.local_backend = { url: `${location.protocol}//${location.hostname}:${port}/api/v1` };
+  }
+  CMS.init({ config: { ...config, load_config_file: false } });
 }
 
 if (typeof window !== "undefined" && window.CMS) start();
