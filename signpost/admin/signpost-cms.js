@@ -53,8 +53,11 @@ export function rewrite(YAML, front, values) {
     if (!(key in values) || same(before[key], values[key])) continue;
     const start = pair.key.range[0];
     const end = pair.value && pair.value.range ? pair.value.range[1] : pair.key.range[1];
-    if (isEmpty(values[key])) edits.push([lineStart(front, start), lineEnd(front, end), ""]);
-    else edits.push([start, end, pairText(YAML, key, values[key], pair.value)]);
+    if (isEmpty(values[key])) edits.push([lineStart(front, start), lineEnd(front, Math.max(start, end - 1)), ""]);
+    else {  // a block list's range runs past its last line break: keep that break
+      const tail = /\s*$/.exec(front.slice(start, end))[0];
+      edits.push([start, end, pairText(YAML, key, values[key], pair.value) + tail]);
+    }
   }
   let text = front;
   for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0])) {
