@@ -30,6 +30,7 @@ WIDGETS = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web a
            "switch": {"widget": "boolean"}, "whole number": {"widget": "number", "value_type": "int"},
            "date": {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
                     "time_format": False, "picker_utc": True},
+           "word list": {"widget": "list"},   # one text box, items separated by commas
            "list": {"widget": "list", "collapsed": False, "summary": "{{fields.item}}",
                     "field": {"name": "item", "label": "Item", "widget": "string"}}}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 class Field:
     name: str
     label: str
-    kind: str              # "text", "long text", "date", "switch", "whole number", "list", "web address"
+    kind: str   # "text", "long text", "date", "switch", "whole number", "list", "word list", "web address"
     required: bool = False
     hint: str = ""
 
@@ -24,8 +24,8 @@ TIP_FIELDS = (
     Field("title", "Title", "text", True, "Short and plain, as a patient would say it."),
     Field("summary", "Summary", "long text", True, "One short sentence: how this tip helps. Shown on lists "
           "and in search results."),
-    Field("tags", "Topics", "list", False, "Lowercase words joined by hyphens, e.g. warm-up. Tips that share "
-          "a topic are linked."),
+    Field("tags", "Topics", "word list", False, "Separated by commas. Lowercase words joined by hyphens, e.g. "
+          "running, warm-up. Tips that share a topic are linked."),
     Field("date", "First published", "date", True),
     Field("reviewed", "Last reviewed", "date", False, "When a clinician last checked this tip. Leave empty to "
           "use the first published date."),

@@ -61,7 +61,8 @@ def build_files_problems(tmp_path, files):
 
 def test_each_kind_of_value_gets_its_widget(tmp_path):
     fields = {f["name"]: f for f in collection(editor_config(preview_files(tmp_path)), "tips")["fields"]}
-    assert fields["tags"]["widget"] == "list" and fields["sources"]["widget"] == "list"
+    assert fields["tags"] == {**fields["tags"], "widget": "list"} and "field" not in fields["tags"]  # comma-separated
+    assert fields["sources"]["widget"] == "list" and fields["sources"]["field"]["widget"] == "string"
     assert fields["date"]["widget"] == "datetime" and fields["date"]["format"] == "YYYY-MM-DD"
     assert fields["date"]["time_format"] is False
     assert fields["draft"]["widget"] == "boolean" and fields["draft"]["required"] is False
