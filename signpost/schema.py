@@ -30,7 +30,8 @@ TIP_FIELDS = (
     Field("reviewed", "Last reviewed", "date", False, "When a clinician last checked this tip. Leave empty to "
           "use the first published date."),
     Field("next_review", "Next review due", "date", False, "Leave empty for the usual gap after the last review."),
-    Field("reviewed_by", "Reviewed by", "text", False, "Name and role, e.g. Sam Lee, physiotherapist."),
+    Field("reviewed_by", "Reviewed by (no longer shown)", "text", False, "Only a clinician's sign-off puts a "
+          "reviewer's name on a page now: you can empty this."),
     Field("clinical", "Clinical advice", "switch", False, "On if this tip gives clinical advice: a release "
           "needs a clinician's sign-off of its exact text."),
     Field("draft", "Draft", "switch", False, "On while you are still writing: drafts show in the preview only."),
