@@ -129,25 +129,40 @@ def page_context(config: SiteConfig, preview: bool, root: Path) -> dict:
     }
 
 
-def admin_files(config: SiteConfig, preview: bool, root: Path) -> dict[str, bytes]:
-    """The admin folder's files other than its page and config: Signpost's own scripts, and the
-    CMS and YAML library copied from node_modules when they are installed."""
-    files = {f"admin/{f.name}": f.read_bytes() for f in sorted(HERE.iterdir()) if f.suffix == ".js"}
+def admin_sources(root: Path) -> dict[str, Path]:
+    """The admin folder's files other than its page and config, by output path: Signpost's own
+    scripts, and the CMS and YAML library from node_modules when they are installed."""
+    files = {f"admin/{f.name}": f for f in sorted(HERE.iterdir()) if f.suffix == ".js"}
     if not bundled(root):
         return files
     for file in sorted(decap_dist(root).iterdir()):  # the bundle, its lazily loaded chunks and wasm
         if file.name.endswith(("decap-cms.js", ".wasm")):
-            files[f"admin/{file.name}"] = file.read_bytes()
+            files[f"admin/{file.name}"] = file
     for file in sorted(yaml_dist(root).rglob("*.js")):
-        files[f"admin/yaml/{file.relative_to(yaml_dist(root)).as_posix()}"] = file.read_bytes()
+        files[f"admin/yaml/{file.relative_to(yaml_dist(root)).as_posix()}"] = file
     return files
 
 
-def render_admin(env, config: SiteConfig, preview: bool, root: Path):
+def copied(out_path: str, source: Path, memo) -> bytes:
+    """A file's bytes, taken from the last render while the file is unchanged: the bundle is
+    6.8 MB, too much to read again on every save in the preview."""
+    if memo is None:
+        return source.read_bytes()
+    stat = source.stat()
+    key = f"copied:{stat.st_mtime_ns}:{stat.st_size}"
+    data = memo.reuse(out_path, key)
+    if data is None:
+        data = source.read_bytes()
+    memo.keep(out_path, key, data)
+    return data
+
+
+def render_admin(env, config: SiteConfig, preview: bool, root: Path, memo=None):
     """Yield (output path, bytes) for everything under admin/, or nothing when it is not wanted."""
     if not wanted(config, preview):
         return
     context = {**page_context(config, preview, root), "local_offset": LOCAL_PORT_OFFSET}
     for name in ("index.html", "config.yml"):
         yield f"admin/{name}", env.get_template(f"admin/{name}").render(context).encode()
-    yield from admin_files(config, preview, root).items()
+    for out_path, source in admin_sources(root).items():
+        yield out_path, copied(out_path, source, memo)

@@ -260,7 +260,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
             data = memo.reuse(path, key) or data
             memo.keep(path, key, data)
         yield path, data
-    yield from render_admin(env, site.config, preview, Path(templates_dir).parent)  # the web editor: admin.py
+    yield from render_admin(env, site.config, preview, Path(templates_dir).parent, memo)  # the web editor: admin.py
 
 
 def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:
