@@ -265,3 +265,13 @@ def test_lists_can_be_emptied_wherever_they_stand():
     assert save("md", moved, {"sources": []}) == moved.replace('sources:\n  - Life Effect, "Top tips"\n  - NHS\n', "")
     assert save("md", moved, {"sources": ["One"]}) == moved.replace('  - Life Effect, "Top tips"\n  - NHS\n',
                                                                     "  - One\n")
+
+
+def test_copied_files_are_read_again_only_when_they_change(tmp_path):
+    from signpost.memo import RenderMemo
+    source, memo = tmp_path / "bundle.js", RenderMemo()
+    source.write_bytes(b"one")
+    first = admin.copied("admin/bundle.js", source, memo)
+    assert admin.copied("admin/bundle.js", source, memo) is first
+    source.write_bytes(b"three")
+    assert admin.copied("admin/bundle.js", source, memo) == b"three"
