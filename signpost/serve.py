@@ -59,11 +59,14 @@ def render_error_page(problems: list[Problem], reload_script: str = "") -> bytes
     return ERROR_PAGE.format(items="".join(items), script=script).encode("utf-8")
 
 
-def show_problems_everywhere(problems: list[Problem], preview: Path, reload_script: str = "") -> None:
-    """Replace every preview page with the error page, so whatever page is open shows it."""
+def show_problems_everywhere(problems: list[Problem], preview: Path, reload_script: str = "",
+                             editor: dict[str, bytes] | None = None) -> None:
+    """Replace every preview page with the error page, so whatever page is open shows it; the web
+    editor's files (`editor`) stay, so the mistake can be fixed where it was made."""
+    editor = editor or {}
     pages = [p.relative_to(preview).as_posix() for p in preview.rglob("*.html")] if preview.is_dir() else []
     page = render_error_page(problems, reload_script)
-    write_site({path: page for path in pages or ["index.html"]}, preview)
+    write_site({**{path: page for path in pages or ["index.html"] if path not in editor}, **editor}, preview)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Preview:
     cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}, made={}))
     memo: RenderMemo = field(default_factory=RenderMemo)   # pages and compiled templates, see memo.py
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
+    editor: dict = field(default_factory=dict)   # admin/ from the last good build, kept through mistakes
 
 
 def rebuild(preview: Preview) -> bool:
@@ -96,11 +100,12 @@ def rebuild(preview: Preview) -> bool:
         preview.written = None
         try:
             show_problems_everywhere(failure.problems, preview.folder,
-                                     f"/livereload.js?port={urlsplit(preview.base_url).port}")
+                                     f"/livereload.js?port={urlsplit(preview.base_url).port}", preview.editor)
         except BuildFailed:  # the preview folder itself can't be written: the messages above say why
             pass
         return False
     preview.written = files
+    preview.editor = {path: data for path, data in files.items() if path.startswith("admin/")}
     report = report_build(files, site, problems, preview.folder, started)
     for warning in report.warnings:
         print(warning, file=sys.stderr)

@@ -275,3 +275,18 @@ def test_copied_files_are_read_again_only_when_they_change(tmp_path):
     assert admin.copied("admin/bundle.js", source, memo) is first
     source.write_bytes(b"three")
     assert admin.copied("admin/bundle.js", source, memo) == b"three"
+
+
+def test_a_mistake_in_the_preview_keeps_the_editor_so_it_can_be_fixed_there(tmp_path):
+    from signpost.serve import Preview, rebuild
+    content = make_content(tmp_path)
+    preview = Preview(Project(content, ROOT / "templates", ROOT / "assets"), tmp_path / "preview",
+                      "http://127.0.0.1:8000/")
+    assert rebuild(preview)
+    editor_page = (tmp_path / "preview" / "admin" / "index.html").read_bytes()
+    (content / "tips" / "warm-up.md").write_text(tip(title="[Broken"), encoding="utf-8")
+    for _ in range(2):   # a second mistake in a row too
+        assert not rebuild(preview)
+        assert b"Something needs fixing" in (tmp_path / "preview" / "tips" / "warm-up" / "index.html").read_bytes()
+        assert (tmp_path / "preview" / "admin" / "index.html").read_bytes() == editor_page
+        assert (tmp_path / "preview" / "admin" / "signpost-cms.js").is_file()
