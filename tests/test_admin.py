@@ -290,3 +290,13 @@ def test_a_mistake_in_the_preview_keeps_the_editor_so_it_can_be_fixed_there(tmp_
         assert b"Something needs fixing" in (tmp_path / "preview" / "tips" / "warm-up" / "index.html").read_bytes()
         assert (tmp_path / "preview" / "admin" / "index.html").read_bytes() == editor_page
         assert (tmp_path / "preview" / "admin" / "signpost-cms.js").is_file()
+
+
+@needs_node
+def test_a_new_tip_written_by_the_editor_builds(tmp_path):
+    saved = save("md", "", {"title": "New tip", "summary": "Why it helps.", "tags": ["running"], "date": "2026-12-04",
+                            "draft": False, "clinical": False, "order": None, "sources": [], "body": "## One\n\nText.\n"})
+    assert saved == ("---\ntitle: New tip\nsummary: Why it helps.\ntags:\n  - running\ndate: 2026-12-04\n---\n"
+                     "## One\n\nText.\n")
+    files = preview_files(tmp_path, {"tips/new-tip.md": saved})
+    assert b"New tip" in files["tips/new-tip/index.html"]
