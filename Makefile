@@ -1,19 +1,20 @@
 # The two commands an editor or developer needs: `make serve` and `make test`.
-# Each sets up whatever is missing first (Python venv, npm test tools, Debian's Chromium).
+# Each sets up whatever is missing first (Python venv, npm packages, Debian's Chromium).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: serve test build release check lint lock bench bench-peers clean fuzz
 
-serve: $(VENV)/.installed
+# node_modules: the web editor at /admin/ (decap-cms, decap-server); the preview runs without it too.
+serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve
 
 build: $(VENV)/.installed
 	$(PY) build.py build
 
 # The build to publish: refuses the quiz and clinical tips no clinician has signed off as they are.
-release: $(VENV)/.installed
+release: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py build --release
 
 check: $(VENV)/.installed

@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None, prog: str 
     if args.command == "serve":
         from signpost.serve import serve
         preview = args.preview_dir or folders.root / ".preview"
-        return serve(project(args, folders), args.port, preview, host=args.host)
+        return serve(project(args, folders), args.port, preview, host=args.host, npm_root=folders.root)
     if args.command == "check":
         return run_check(args, folders)
     if args.command == "new":

@@ -30,13 +30,13 @@ from .model import Heading, HeadingLink, HeadingTarget, LinkTargets, Page, SiteC
 from .pictures import PictureTreeprocessor
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
+from .schema import PAGE_FIELDS, TIP_FIELDS, keys
 from .yamlfile import (YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                        read_text_list, suggest)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: $ would let a final new line through
-TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
-            "reviewed_by", "clinical", "hero", "hero_alt"}
-PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
+TIP_KEYS = keys(TIP_FIELDS)    # schema.py declares them, for the build and the web editor alike
+PAGE_KEYS = keys(PAGE_FIELDS)
 MAX_TEXT_BYTES = 100_000  # 15,000 words; Python-Markdown slows down quadratically on some long texts
 MAX_BRACKETS = 2_000
 

@@ -19,6 +19,9 @@ class SiteConfig:
     review_months: int = 12    # default gap between 'reviewed' and 'next_review'
     reading_age: int = 11      # readability target for `check`
     email: str = ""
+    cms_backend: str = ""      # where the web editor saves in production: "", "github", "git-gateway"
+    cms_repo: str = ""
+    cms_branch: str = "main"
 
     @property
     def base_path(self) -> str:

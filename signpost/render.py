@@ -17,6 +17,7 @@ import rcssmin
 from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 
+from .admin import render_admin
 from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
@@ -259,6 +260,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
             data = memo.reuse(path, key) or data
             memo.keep(path, key, data)
         yield path, data
+    yield from render_admin(env, site.config, preview, Path(templates_dir).parent, memo)  # the web editor: admin.py
 
 
 def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:

@@ -12,9 +12,15 @@ into its private parts, so it is no longer a dependency.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import html
 import ipaddress
 import logging
+import os
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -29,6 +35,7 @@ from tornado.log import LogFormatter, access_log
 from tornado.web import Application, HTTPError, RequestHandler, StaticFileHandler
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from .admin import LOCAL_PORT_OFFSET
 from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
@@ -59,11 +66,14 @@ def render_error_page(problems: list[Problem], reload_script: str = "") -> bytes
     return ERROR_PAGE.format(items="".join(items), script=script).encode("utf-8")
 
 
-def show_problems_everywhere(problems: list[Problem], preview: Path, reload_script: str = "") -> None:
-    """Replace every preview page with the error page, so whatever page is open shows it."""
+def show_problems_everywhere(problems: list[Problem], preview: Path, reload_script: str = "",
+                             editor: dict[str, bytes] | None = None) -> None:
+    """Replace every preview page with the error page, so whatever page is open shows it; the web
+    editor's files (`editor`) stay, so the mistake can be fixed where it was made."""
+    editor = editor or {}
     pages = [p.relative_to(preview).as_posix() for p in preview.rglob("*.html")] if preview.is_dir() else []
     page = render_error_page(problems, reload_script)
-    write_site({path: page for path in pages or ["index.html"]}, preview)
+    write_site({**{path: page for path in pages or ["index.html"] if path not in editor}, **editor}, preview)
 
 
 @dataclass
@@ -77,6 +87,7 @@ class Preview:
     cache: BodyCache = field(default_factory=lambda: BodyCache(documents={}, made={}))
     memo: RenderMemo = field(default_factory=RenderMemo)   # pages and compiled templates, see memo.py
     written: dict | None = None   # None: the folder holds something else (e.g. the error page)
+    editor: dict = field(default_factory=dict)   # admin/ from the last good build, kept through mistakes
 
 
 def rebuild(preview: Preview) -> bool:
@@ -96,11 +107,12 @@ def rebuild(preview: Preview) -> bool:
         preview.written = None
         try:
             show_problems_everywhere(failure.problems, preview.folder,
-                                     f"/livereload.js?port={urlsplit(preview.base_url).port}")
+                                     f"/livereload.js?port={urlsplit(preview.base_url).port}", preview.editor)
         except BuildFailed:  # the preview folder itself can't be written: the messages above say why
             pass
         return False
     preview.written = files
+    preview.editor = {path: data for path, data in files.items() if path.startswith("admin/")}
     report = report_build(files, site, problems, preview.folder, started)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
@@ -300,7 +312,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(project: Project, port: int, preview: Path, host: str | None = None) -> int:
+def serve(project: Project, port: int, preview: Path, host: str | None = None, npm_root: Path | None = None) -> int:
     """Build, then serve the preview with live reload until interrupted.
 
     Only this computer can see it unless a host is given; the preview is built into `preview`.
@@ -322,7 +334,8 @@ def serve(project: Project, port: int, preview: Path, host: str | None = None) -
         show_server_warnings()
         loop = IOLoop.current()
         watcher.start(lambda: loop.add_callback(reload_browsers, loop, app.settings["reload_sockets"]))
-        loop.start()
+        with web_editor(npm_root or project.content.resolve().parent, project.content, port, host, state.base_url):
+            loop.start()
     except KeyboardInterrupt:
         print("Preview stopped.", flush=True)
     finally:
@@ -339,3 +352,41 @@ def listen(app: Application, host: str, port: int) -> bool:
               f"Hint: Stop the other server, or add --port {port % 65535 + 1}.", file=sys.stderr, flush=True)
         return False
     return True
+
+
+def _die_with_parent() -> None:
+    """In the child: Linux ends decap-server if the preview is killed, so none is left listening."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def web_editor(root: Path, content: Path, port: int, host: str, base_url: str):
+    """Run decap-server (the pinned npm package) beside the preview, so /admin/ saves into content/;
+    it stops with the preview. Without node or the package the preview runs alone and says how to
+    get the editor. Only on a loopback preview: decap-server writes any file it is asked to."""
+    script = root / "node_modules" / "decap-server" / "dist" / "index.js"
+    node = shutil.which("node")
+    editor_port = port + LOCAL_PORT_OFFSET
+    if not is_loopback(host) or editor_port > 65535:
+        yield None
+        return
+    if not node or not script.is_file():
+        print("No web editor: install node and run 'npm ci' (make serve does), then open /admin/.", flush=True)
+        yield None
+        return
+    env = {**os.environ, "PORT": str(editor_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": str(content.resolve().parent), "LOG_LEVEL": "warn"}
+    process = subprocess.Popen([node, str(script)], env=env, cwd=content.resolve().parent,
+                               stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    print(f"Web editor on {base_url}admin/ (it saves into {content}).", flush=True)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

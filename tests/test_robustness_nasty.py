@@ -223,6 +223,11 @@ def hostile_site(tmp_path) -> Path:
     return make_content(tmp_path, files)
 
 
+def vendored(path: str) -> bool:
+    """The web editor's scripts, copied as they are from npm packages: no content reaches them."""
+    return path.startswith("admin/") and path.endswith((".js", ".wasm"))
+
+
 def test_hostile_text_never_reaches_the_output_unescaped(tmp_path):
     content = hostile_site(tmp_path)
     for preview in (False, True):
@@ -230,7 +235,7 @@ def test_hostile_text_never_reaches_the_output_unescaped(tmp_path):
         report = build(Project.at(ROOT, content), out, preview=preview)
         assert report.warnings  # the removed HTML is reported, not silently dropped
         found = {(file.relative_to(out).as_posix(), raw) for file in out.rglob("*") if file.is_file()
-                 for raw in RAW if raw.lower() in file.read_bytes().decode("utf-8", "replace").lower()}
+                 and not vendored(file.relative_to(out).as_posix()) for raw in RAW if raw.lower() in file.read_bytes().decode("utf-8", "replace").lower()}
         found |= {(file.relative_to(out).as_posix(), markup) for file in out.rglob("*.html")
                   for markup in _ActiveMarkup(file.read_text(encoding="utf-8")).found}
         assert found == set()
