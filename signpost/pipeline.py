@@ -15,6 +15,7 @@ from .model import LinkTargets, QuizPage, Site, Tag
 from .parallel import map_chunks
 from .problems import BuildFailed, Problem, errors_in, problem
 from .render import minify_asset, render_pages, render_site
+from .search import index_folder
 from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
 
@@ -62,7 +63,7 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     site, problems = load_valid_site(project, base_url, preview, cache, workers, release)
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
-                         spare=memo is not None)
+                         spare=memo is not None, finish=index_folder)   # the search index, made from the pages written
     if memo:
         memo.save()
     return report_build(written, site, problems, out, started)

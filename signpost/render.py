@@ -149,6 +149,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
                    "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in context["related"]])
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/", ()
+    yield "search/index.html", "search.html", {"page_url": "search/"}, "templates/search.html", ()
     for tag in site.tags:
         yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/", ()
     for page in site.pages:
@@ -168,7 +169,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
 
 def sitemap_entries(site: Site) -> list[tuple[str, str]]:
     """(page URL, last modified date or '') for every public page."""
-    fixed = ["", "tips/", "tags/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
+    fixed = ["", "tips/", "tags/", "search/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
     entries = [(url, "") for url in fixed] + [(q.url, "") for q in site.quizzes]
     entries += [(tip.url, tip.reviewed.isoformat()) for tip in site.tips]
     return sorted(entries)
@@ -197,6 +198,8 @@ def minify_asset(path: str, data: bytes) -> bytes:
     Done while loading, so a build with caches minifies only what changed (pipeline.remembered)."""
     minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
     minifier = minifiers.get(posixpath.splitext(path)[1])
+    if path.endswith(".module.js"):   # an ES module (search): calmjs.parse reads only ES5; sent as written
+        return data
     return minifier(data) if minifier else data
 
 
