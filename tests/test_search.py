@@ -80,7 +80,7 @@ def search_for(page, site_url: str, words: str) -> list[str]:
     page.get_by_label("Search the tips").fill(words)
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("status")).to_contain_text("match")
-    return page.locator("#search-list h2").all_inner_texts()
+    return page.locator(".search-list h2").all_inner_texts()
 
 
 def watch_console(page) -> list[str]:
@@ -102,11 +102,11 @@ def test_searching_the_real_site_finds_the_right_tips(page, site_url, check_axe,
         assert titles[0] == best, titles
     assert set(also) <= set(titles), titles
     assert re.fullmatch(rf"{len(titles)} tips? match(es)? “{words}”\.", page.get_by_role("status").inner_text())
-    assert page.locator("#search-list mark").count() >= 1   # the words found, highlighted in the excerpts
-    page.locator("#search-list a").first.click()
+    assert page.locator(".search-list mark").count() >= 1   # the words found, highlighted in the excerpts
+    page.locator(".search-list a").first.click()
     expect(page.locator("h1")).to_have_text(titles[0])
     page.go_back()
-    expect(page.locator("#search-list h2").first).to_have_text(titles[0])   # ?q= kept: the results come back
+    expect(page.locator(".search-list h2").first).to_have_text(titles[0])   # ?q= kept: the results come back
     check_axe(page)
     assert errors == []   # no CSP refusal, no failed load
 
@@ -134,7 +134,7 @@ def test_the_home_page_box_goes_to_the_search_page_and_pagefind_loads_only_there
     page.get_by_label("Search the tips").fill("shoes")
     page.get_by_label("Search the tips").press("Enter")
     page.wait_for_url("**/search/?q=shoes")
-    expect(page.locator("#search-list h2").first).to_have_text("Choose the right running shoes")
+    expect(page.locator(".search-list h2").first).to_have_text("Choose the right running shoes")
     pagefind = [url for url in loaded if "/pagefind/" in url]
     assert pagefind and all(url.startswith(f"{site_url}/pagefind/") for url in pagefind)
     first = loaded.index(pagefind[0])
@@ -152,7 +152,7 @@ def test_without_javascript_the_box_sends_to_the_tips_list(browser, site_url):
         page.wait_for_url("**/tips/?q=shoes")
         expect(page.locator("h1")).to_have_text("All tips")
         page.goto(f"{site_url}/search/")
-        expect(page.locator("#search-no-js")).to_be_visible()
+        expect(page.locator(".search-no-js")).to_be_visible()
     finally:
         context.close()
 
@@ -168,7 +168,7 @@ def test_search_works_under_a_path_prefix(page, tmp_path, check_axe):
         page.get_by_role("button", name="Search").click()
         page.wait_for_url("**/guidance/search/?q=sciatica")
         expect(page.get_by_role("status")).to_contain_text("match")
-        hrefs = page.locator("#search-list a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        hrefs = page.locator(".search-list a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert "/guidance/tips/when-to-get-help/" in hrefs and all(h.startswith("/guidance/") for h in hrefs)
         check_axe(page)
         assert errors == []
@@ -222,4 +222,4 @@ def test_the_preview_finds_a_tip_by_its_new_words(page, tmp_path):
         page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
         add_words(content / "tips" / "shoes.md", "trampolining")
         # the preview reloads the open search page, which searches again for the words in its address
-        expect(page.locator("#search-list h2")).to_have_text(["Choose the right running shoes"], timeout=20_000)
+        expect(page.locator(".search-list h2")).to_have_text(["Choose the right running shoes"], timeout=20_000)

@@ -2,16 +2,16 @@
 // only once someone searches; its results are shown as our own plain list: a heading and link
 // per tip, an excerpt with the words found, and a status line that screen readers announce.
 // An ES module (for import()), sent as written: render.minify_asset leaves *.module.js alone.
-const area = document.getElementById("search-results");
+const area = document.querySelector(".search-results");
 const form = document.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
-const status = document.getElementById("search-status");
-const list = document.getElementById("search-list");
+const status = area.querySelector(".search-status");
+const list = area.querySelector(".search-list");
 const SHOWN = 20;   // results listed; the status line says how many there are in all
 let engine = null;  // Pagefind, once loaded
 let latest = 0;     // the newest search: an older one that finishes later is dropped
 
-document.getElementById("search-no-js").hidden = true;
+document.querySelector(".search-no-js").hidden = true;
 
 function loadPagefind() {
   engine = engine || import(area.dataset.index).then(async (pagefind) => {
@@ -41,7 +41,7 @@ async function search(words) {
     if (ticket === latest) {
       list.replaceChildren();
       status.textContent = "Search is not working right now. Please browse all tips instead.";
-      document.getElementById("search-no-js").hidden = false;
+      document.querySelector(".search-no-js").hidden = false;
     }
     return;
   }
