@@ -159,6 +159,7 @@ def test_without_javascript_the_box_sends_to_the_tips_list(browser, site_url):
 
 @pytest.mark.browser
 def test_search_works_under_a_path_prefix(page, tmp_path, check_axe):
+    page.emulate_media(color_scheme="dark")   # and the highlighted words keep their contrast in dark mode
     build(Project.at(ROOT), tmp_path / "www" / "guidance", base_url="https://clinic.example/guidance/")
     server, url = serve_folder(tmp_path / "www")
     try:
