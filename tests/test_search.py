@@ -14,7 +14,7 @@ from signpost.problems import BuildFailed
 from signpost.search import INDEX_FOLDER, index_pages
 from signpost.write import listed_in_marker
 from tests.conftest import ROOT, serve_folder
-from tests.sitekit import SITE_YML, build_site, make_content
+from tests.sitekit import SITE_YML, build_site, make_content, tip
 from tests.test_serve import preview_server
 
 DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -224,3 +224,15 @@ def test_the_preview_finds_a_tip_by_its_new_words(page, tmp_path):
         add_words(content / "tips" / "shoes.md", "trampolining")
         # the preview reloads the open search page, which searches again for the words in its address
         expect(page.locator(".search-list h2")).to_have_text(["Choose the right running shoes"], timeout=20_000)
+
+
+@pytest.mark.browser
+def test_markup_in_a_tips_text_is_shown_as_text_in_the_results(page, tmp_path):
+    # An editor's `<img onerror>` written as code is text on the tip page; the excerpt keeps it text.
+    body = "## Try\n\nType `<img src=x onerror=alert(1)>` and `<b>zebra</b>` into nothing.\n"
+    out = build_site(tmp_path, {"tips/odd.md": tip(title="Odd", body=body)})
+    with served(out) as url:
+        assert search_for(page, url, "zebra") == ["Odd"]
+        excerpt = page.locator(".search-list p").first
+        assert "<b>zebra</b>" in excerpt.inner_text()
+        assert excerpt.locator("img, b").count() == 0 and excerpt.locator("mark").count() >= 1
