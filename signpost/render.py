@@ -21,6 +21,7 @@ from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, problem
+from .search import INDEX_FOLDER
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -267,7 +268,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
 def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:
     """[(output path, template, context, source, memo key or None)] for every page, and a problem
     for each output path that two sources would both write."""
-    plan, problems, sources = [], [], {}
+    plan, problems, sources = [], [], {f"{INDEX_FOLDER}/index.html": "the site's search index"}  # see search.py
     for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
         if out_path in sources:
             problems.append(problem(source, None, f"This would be written to {out_path}, "

@@ -236,3 +236,11 @@ def test_markup_in_a_tips_text_is_shown_as_text_in_the_results(page, tmp_path):
         excerpt = page.locator(".search-list p").first
         assert "<b>zebra</b>" in excerpt.inner_text()
         assert excerpt.locator("img, b").count() == 0 and excerpt.locator("mark").count() >= 1
+
+
+def test_a_page_cannot_take_the_search_index_address(tmp_path):
+    with pytest.raises(BuildFailed) as failure:
+        build_site(tmp_path, {"pages/pagefind.md": "---\ntitle: Find\n---\n\nText.\n"})
+    assert [str(p) for p in failure.value.problems] == [
+        "content/pages/pagefind.md: This would be written to pagefind/index.html, which the site's "
+        "search index already uses. Hint: Rename one of the two files."]
