@@ -17,6 +17,7 @@ from .parallel import map_chunks
 from .pictures import read_pictures, with_hero
 from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .render import minify_asset, render_pages, render_site
+from .search import index_folder
 from .signoff import load_ledger, release_problems, with_review
 from .write import write_site
 
@@ -62,7 +63,7 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
     pages = pages if preview else with_host_files(pages, site.config, memo)   # headers, .br/.gz: hosting.py
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
-                         spare=memo is not None)
+                         spare=memo is not None, finish=index_folder)   # the search index, made from the pages written
     if memo:
         memo.save()
     return report_build(written, site, problems, out, started)

@@ -22,6 +22,7 @@ from .memo import RenderMemo, page_key, site_fingerprint
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, problem
+from .search import INDEX_FOLDER
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -150,6 +151,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
                    "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in context["related"]])
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/", ()
+    yield "search/index.html", "search.html", {"page_url": "search/"}, "templates/search.html", ()
     for tag in site.tags:
         yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/", ()
     for page in site.pages:
@@ -169,7 +171,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
 
 def sitemap_entries(site: Site) -> list[tuple[str, str]]:
     """(page URL, last modified date or '') for every public page."""
-    fixed = ["", "tips/", "tags/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
+    fixed = ["", "tips/", "tags/", "search/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
     entries = [(url, "") for url in fixed] + [(q.url, "") for q in site.quizzes]
     entries += [(tip.url, tip.reviewed.isoformat()) for tip in site.tips]
     return sorted(entries)
@@ -198,6 +200,8 @@ def minify_asset(path: str, data: bytes) -> bytes:
     Done while loading, so a build with caches minifies only what changed (pipeline.remembered)."""
     minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
     minifier = minifiers.get(posixpath.splitext(path)[1])
+    if path.endswith(".module.js"):   # an ES module (search): calmjs.parse reads only ES5; sent as written
+        return data
     return minifier(data) if minifier else data
 
 
@@ -266,7 +270,7 @@ def render_pages(site: Site, templates_dir, preview: bool = False, memo: RenderM
 def plan_pages(site: Site, site_key: str, memo) -> tuple[list[tuple], list]:
     """[(output path, template, context, source, memo key or None)] for every page, and a problem
     for each output path that two sources would both write."""
-    plan, problems, sources = [], [], {}
+    plan, problems, sources = [], [], {f"{INDEX_FOLDER}/index.html": "the site's search index"}  # see search.py
     for out_path, template, context, source, own in list_pages(site, remembered_related(site.tips, memo)):
         if out_path in sources:
             problems.append(problem(source, None, f"This would be written to {out_path}, "

@@ -40,6 +40,7 @@ from .bodies import BodyCache
 from .pipeline import Project, build_files, report_build
 from .problems import BuildFailed, Problem
 from .memo import RenderMemo
+from .search import INDEX_FOLDER, index_pages, searchable_pages
 from .write import update_changed, write_site
 
 ERROR_PAGE = """<!doctype html>
@@ -96,6 +97,7 @@ def rebuild(preview: Preview) -> bool:
     try:
         files, site, problems = build_files(preview.project, preview.base_url, preview=True, cache=preview.cache,
                                             memo=preview.memo)
+        files.update(search_index(files, preview.written))
         if preview.written is None:
             write_site(files, preview.folder, keep=(preview.project.content, preview.project.templates,
                                                     preview.project.assets))
@@ -118,6 +120,13 @@ def rebuild(preview: Preview) -> bool:
         print(warning, file=sys.stderr)
     print(f"{time.strftime('%H:%M:%S')} {report.summary()}", flush=True)
     return True
+
+
+def search_index(files: dict[str, bytes], written: dict | None) -> dict[str, bytes]:
+    """The preview's search index: made again only when a searchable page changed since `written`."""
+    if written is not None and searchable_pages(files) == searchable_pages(written):
+        return {path: data for path, data in written.items() if path.startswith(f"{INDEX_FOLDER}/")}
+    return index_pages(files)
 
 
 class RebuildWatcher:

@@ -206,12 +206,13 @@ def parents_of(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
-def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
+def write_site(files, out: Path, keep=(), spare: bool = False, finish=None) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
     `keep` lists folders (the sources) that replacing `out` must never delete. One build at a
-    time writes into `out` (lock.py); another waits.
+    time writes into `out` (lock.py); another waits. `finish(folder)`, if given, adds files made
+    from the written site (the search index) and returns their paths: see swap_in.
     """
     refused = unsafe_out_problem(out, keep)
     if refused:
@@ -220,7 +221,7 @@ def write_site(files, out: Path, keep=(), spare: bool = False) -> list[str]:
         real = out.resolve()
         real.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(real, shown_as=out):
-            return swap_in(files, real, spare, display=out)
+            return swap_in(files, real, spare, display=out, finish=finish)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -267,7 +268,7 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) -> list[str]:
+def swap_in(files, out: Path, spare: bool = False, display: Path | None = None, finish=None) -> list[str]:
     """Write into a temp folder beside `out` (resolved, its lock held), with the marker listing
     what was written, then swap it in; on any error, or if `out` holds files Signpost did not
     write, `out` is untouched.
@@ -276,6 +277,9 @@ def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) 
     build starts from it instead of an empty folder: files that are still right (hard links to
     the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
     thousands of pages then touches only the few that changed.
+
+    `finish(staging)` runs once the site is complete in the temp folder, before the marker is
+    written and the folder swapped in; the paths it returns are listed with the site's.
     """
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -287,6 +291,8 @@ def swap_in(files, out: Path, spare: bool = False, display: Path | None = None) 
         written = write_files(files, staging, over_old=spare)
         if spare:
             remove_others(staging, written)
+        if finish is not None:
+            written += finish(staging)
         write_marker(staging, written)
         refused = foreign_files_problem(display or out, foreign_files(out, written), (out / MARKER).exists())
         if refused:

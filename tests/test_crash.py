@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import render_site
+from signpost.search import index_pages
 from signpost.serve import Preview, rebuild
 from signpost.write import MARKER, marker_bytes, write_site
 from tests.sitekit import ROOT, make_content, tip, write_files
@@ -59,9 +61,11 @@ def corpus(version: str) -> dict[str, str]:
 
 
 def render(content: Path) -> dict[str, bytes]:
+    """What a build of `content` writes: the pages, and the search index made from them."""
     site, problems = load_site(Project.at(ROOT, content))
     assert site is not None, problems
-    return dict(with_host_files(render_site(site, ROOT / "templates").items(), site.config))   # as a build writes it
+    pages = render_site(site, ROOT / "templates")
+    return {**dict(with_host_files(pages.items(), site.config)), **index_pages(pages)}   # as a build writes it
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -399,6 +403,7 @@ def test_a_site_an_older_signpost_built_is_taken_over_if_this_build_replaces_all
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
     (out / MARKER).unlink()
+    shutil.rmtree(out / "pagefind")   # an older Signpost made no search index either
     (content / "tips/rest.md").unlink()
     with pytest.raises(BuildFailed) as failure:
         build(Project.at(ROOT, content), out)

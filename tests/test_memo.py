@@ -32,9 +32,9 @@ def test_only_a_tips_own_page_shows_its_body():
 
 
 def inodes(folder):
-    """Each file's inode, but the marker's: a build always writes that list of its files afresh."""
+    """Each file's inode, but the marker's and the search index's: a build always writes them afresh."""
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
-            if p.is_file() and p.name != MARKER}
+            if p.is_file() and p.name != MARKER and not p.relative_to(folder).as_posix().startswith("pagefind/")}
 
 
 def replace_in(path, old, new):

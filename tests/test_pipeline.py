@@ -129,7 +129,7 @@ def test_command_line_build_prints_one_summary_line(tmp_path):
     build_site(tmp_path)  # writes tmp_path/content
     result = run_cli("--content", tmp_path / "content", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(rf"Built 6 pages \(\d+ files\) in \d+\.\d\d s into {re.escape(str(tmp_path / 'out'))}\n",
+    assert re.fullmatch(rf"Built 7 pages \(\d+ files\) in \d+\.\d\d s into {re.escape(str(tmp_path / 'out'))}\n",
                         result.stdout), result.stdout
 
 

@@ -24,7 +24,7 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     html = read(out, "tips/warm-up/index.html")
     assert "<h1>Warm up</h1>" in html and '<p class="lead">Get ready to run.</p>' in html
     assert "1 minute read" in html
-    assert '<nav class="toc" aria-labelledby="toc-heading">' in html and '<a href="#run">Run</a>' in html
+    assert '<nav class="toc" aria-labelledby="toc-heading" data-pagefind-ignore>' in html and '<a href="#run">Run</a>' in html
     # Not signed off (test_signoff.py signs), so no review is claimed, whatever 'reviewed_by' says
     assert 'Last updated: <time datetime="2026-01-10">10 January 2026</time>' in html
     assert "reviewed" not in html.lower() and "Sam Lee" not in html and "Next review due" not in html
@@ -94,7 +94,11 @@ def test_every_page_has_a_strict_csp_and_nothing_it_would_block(built_site):
     for page in built_site.rglob("*.html"):
         parser = _ScriptsAndStyles()
         parser.feed(page.read_text(encoding="utf-8"))
-        assert parser.csp and "default-src 'self'" in parser.csp and "unsafe" not in parser.csp, page
+        # Pagefind's search engine is WebAssembly: the search page alone may compile it (tests/test_search.py)
+        csp = parser.csp or ""
+        if page == built_site / "search/index.html":
+            csp = csp.replace(" 'wasm-unsafe-eval'", "", 1)
+        assert "default-src 'self'" in csp and "unsafe" not in csp, page
         assert "connect-src 'self'" in parser.csp, page  # nothing can be sent to another site
         assert parser.blocked == [], (page, parser.blocked)
 

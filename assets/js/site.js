@@ -1,8 +1,12 @@
-// Small progressive enhancements: "copy link" and "print" buttons. The page works without them.
+// Small progressive enhancements: "copy link" and "print" buttons, search boxes. The page works without them.
 (function () {
   "use strict";
   var extras = document.querySelectorAll(".needs-js");
   for (var i = 0; i < extras.length; i++) extras[i].hidden = false;
+
+  // A search box sends its words to the tips list when there is no JavaScript; with it, to the search page.
+  var searches = document.querySelectorAll("form[data-search-page]");
+  for (var j = 0; j < searches.length; j++) searches[j].action = searches[j].getAttribute("data-search-page");
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button");
