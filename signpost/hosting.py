@@ -167,6 +167,17 @@ def with_host_files(files, config: SiteConfig, memo=None):
             yield path, same_as_last_time(path, data, memo)
 
 
+def compress_in_folder(folder: Path, paths: list[str]) -> list[str]:
+    """Write the .br and .gz beside those of `paths` (files already in `folder`) that are text:
+    for files made after the pages, such as the search index's script; the paths written."""
+    written = []
+    for path in paths:
+        for name, packed in compressed(path, (folder / path).read_bytes()):
+            (folder / name).write_bytes(packed)
+            written.append(name)
+    return paths + written
+
+
 def same_as_last_time(path: str, data: bytes, memo) -> bytes:
     """data, or with a memo the last build's file when it holds these very bytes (then it is
     linked, not written again), as render.py does for assets."""

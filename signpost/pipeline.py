@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .bodies import BodyCache, render_bodies
 from .config import load_config
-from .hosting import with_host_files
+from .hosting import compress_in_folder, with_host_files
 from .content import (fingerprint, heading_link_problems, heading_target, outside_problem, read_document,
                       read_page, read_text_file, read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
@@ -63,10 +63,16 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     pages = render_pages(site, project.templates, preview=preview, memo=memo, workers=workers)
     pages = pages if preview else with_host_files(pages, site.config, memo)   # headers, .br/.gz: hosting.py
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
-                         spare=memo is not None, finish=index_folder)   # the search index, made from the pages written
+                         spare=memo is not None, finish=index_folder if preview else indexed_and_compressed)   # the search index, from the pages written
+
     if memo:
         memo.save()
     return report_build(written, site, problems, out, started)
+
+
+def indexed_and_compressed(staging: Path) -> list[str]:
+    """The search index made from the pages written to `staging`, with its .br/.gz like every text file."""
+    return compress_in_folder(staging, index_folder(staging))
 
 
 def build_files(project: Project, base_url: str | None = None, preview: bool = False,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from signpost.hosting import with_host_files
+from signpost.hosting import compressed, with_host_files
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
@@ -65,7 +65,9 @@ def render(content: Path) -> dict[str, bytes]:
     site, problems = load_site(Project.at(ROOT, content))
     assert site is not None, problems
     pages = render_site(site, ROOT / "templates")
-    return {**dict(with_host_files(pages.items(), site.config)), **index_pages(pages)}   # as a build writes it
+    index = index_pages(pages)
+    index_copies = [copy for path, data in index.items() for copy in compressed(path, data)]
+    return {**dict(with_host_files(pages.items(), site.config)), **index, **dict(index_copies)}   # as a build writes it
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
