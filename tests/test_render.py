@@ -29,7 +29,7 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     assert 'Last updated: <time datetime="2026-01-10">10 January 2026</time>' in html
     assert "reviewed" not in html.lower() and "Sam Lee" not in html and "Next review due" not in html
     assert '<h2>Sources</h2>' not in html  # the tip lists none
-    assert '<a href="/tags/warm-up/">warm-up</a>' in html
+    assert '<a href="/tags/warm-up/">Warm up</a>' in html
     related = html.split('id="related-heading"')[1]
     assert "/tips/shoes/" in related and "/tips/rest/" not in related  # shares no tag
     assert 'href="https://clinic.example/book"' in html
