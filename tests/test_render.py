@@ -37,6 +37,8 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     # A site without a quiz has no list of warning signs, only where to turn: 999 and 111.
     assert 'href="tel:999"' in help_box and 'href="tel:111"' in help_box and "<ul>" not in help_box
     assert "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fclinic.example%2Ftips%2Fwarm-up%2F" in html
+    assert '<a href="https://wa.me/?text=Warm%20up%20https%3A%2F%2Fclinic.example%2Ftips%2Fwarm-up%2F">WhatsApp</a>' in html
+    assert '<li data-share-sheet hidden><button type="button" class="link-button" data-share=' in html
     assert "general guidance, not a diagnosis" in html
     short = read(out, "tips/shoes/index.html")
     assert 'class="toc"' not in short  # fewer than 3 sections
