@@ -10,8 +10,21 @@ TO_BOOKING = [("emergency-signs", "none"), ("urgent-signs", "none"), ("gp-signs"
               ("age", "20-to-49"), ("how-long", "over-3-weeks")]
 
 
+MENU = ["Tips", "Should I see someone about my back pain?", "Topics", "About Life Effect"]
+
+
 def box(locator) -> dict:
     return locator.bounding_box()
+
+
+def menu_links_read_out(page: Page) -> list[str]:
+    """The menu's links as Chromium gives them to a screen reader (its accessibility tree, not
+    Playwright's idea of it): none while folded, and never the phone's and the wide screens' both."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    nav = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".site-header nav"})["nodeId"]
+    nodes = cdp.send("Accessibility.queryAXTree", {"nodeId": nav, "role": "link"})["nodes"]
+    return [n["name"]["value"] for n in nodes if not n.get("ignored")]
 
 
 @pytest.mark.parametrize("width", [360, 768, 1280])
@@ -32,12 +45,14 @@ def test_on_a_phone_the_menu_is_one_row_that_opens_over_the_page(page: Page, sit
     assert abs(box(name)["y"] + box(name)["height"] / 2 - box(menu)["y"] - box(menu)["height"] / 2) < 4  # one row
     links = page.get_by_role("navigation", name="Main").get_by_role("link")
     expect(links.first).to_be_hidden()
+    assert menu_links_read_out(page) == []
     height = box(header)["height"]
     menu.focus()
     page.keyboard.press("Enter")   # a <details>: works with the keyboard, and without JavaScript
     expect(links).to_have_count(4)
     for i in range(4):
         expect(links.nth(i)).to_be_visible()
+    assert menu_links_read_out(page) == MENU   # once each: the wide screens' bar is not read out too
     assert box(header)["height"] == height   # open, it lies over the page instead of pushing it down
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     check_axe(page)
@@ -51,6 +66,7 @@ def test_on_wider_screens_the_menu_is_open_on_one_row(page: Page, site_url, widt
     links = page.get_by_role("navigation", name="Main").get_by_role("link")
     tops = {round(box(links.nth(i))["y"]) for i in range(links.count())}
     assert links.count() == 4 and len(tops) == 1
+    assert menu_links_read_out(page) == MENU   # and a screen reader has them, once each
     expect(page.get_by_role("link", name="About Life Effect")).to_have_attribute("aria-current", "page")
 
 
