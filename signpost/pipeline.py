@@ -12,13 +12,14 @@ from .hosting import compress_in_folder, with_host_files
 from .content import (fingerprint, heading_link_problems, heading_target, outside_problem, read_document,
                       read_page, read_text_file, read_tip, slug_problem)
 from .memo import RenderMemo, SavedPages
-from .model import LinkTargets, QuizPage, Site, Tag
+from .model import LinkTargets, QuizPage, Site
 from .parallel import map_chunks
 from .pictures import read_pictures, with_hero
 from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .render import minify_asset, render_pages, render_site
 from .search import index_folder
 from .signoff import load_ledger, release_problems, with_review
+from .topics import collect_tags
 from .write import write_site
 
 
@@ -248,12 +249,6 @@ def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool
 def read_assets(folder: Path) -> dict[str, bytes]:
     """The stylesheets and scripts under assets/, keyed by their path inside it, as written."""
     return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
-
-
-def collect_tags(tips) -> tuple[Tag, ...]:
-    """One Tag per tag name used, each listing its tips in site order."""
-    names = sorted({name for tip in tips for name in tip.tags})
-    return tuple(Tag(name, name, tuple(t for t in tips if name in t.tags)) for name in names)
 
 
 SCENARIOS_SUFFIX = ".scenarios.yml"   # a quiz's clinical scenarios, beside it

@@ -148,9 +148,21 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
         temporary.replace(target)
     for rel in previous.keys() - files.keys():
         (folder / rel).unlink(missing_ok=True)
+        remove_empty_folders((folder / rel).parent, folder)
     if files.keys() != previous.keys():
         write_marker(folder, files.keys())
     return len(changed)
+
+
+def remove_empty_folders(start: Path, top: Path) -> None:
+    """The folders a page that went leaves empty (tags/running/): the next full write would take
+    them for someone else's and refuse the folder."""
+    while start != top and start.is_relative_to(top):
+        try:
+            start.rmdir()
+        except OSError:   # not empty: other pages are still in it
+            return
+        start = start.parent
 
 
 def write_marker(folder: Path, paths) -> None:

@@ -30,7 +30,7 @@ def test_a_tip_is_read_with_defaults(tmp_path):
     assert [(h.level, h.id, h.text) for h in warm.headings] == [(2, "before", "Before"), (3, "slowly", "Slowly"),
                                                                 (2, "after", "After")]
     assert '<h2 id="before">Before</h2>' in warm.body_html
-    assert [t.name for t in site.tags] == ["running", "warm-up"]
+    assert [(t.slug, t.name) for t in site.tags] == [("running", "Running"), ("warm-up", "Warm up")]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -23,7 +23,7 @@ from signpost.problems import BuildFailed
 from signpost.render import render_site
 from signpost.search import index_pages
 from signpost.serve import Preview, rebuild
-from signpost.write import MARKER, marker_bytes, write_site
+from signpost.write import MARKER, marker_bytes, update_changed, write_site
 from tests.sitekit import ROOT, make_content, tip, write_files
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
@@ -423,6 +423,15 @@ def test_the_preview_keeps_its_list_of_files_true_as_saves_add_and_remove_pages(
     (content / "tips/rest.md").write_text("---\ntitle: [broken\n---\n")
     assert not rebuild(state)   # the error page replaces every page: the folder must still count as ours
     assert b"Something needs fixing" in (tmp_path / "preview/tips/rest/index.html").read_bytes()
+
+
+def test_a_page_that_goes_in_the_preview_leaves_no_empty_folder(tmp_path):
+    out = tmp_path / "preview"
+    first = {"index.html": b"home", "tags/running/index.html": b"tag", "tags/index.html": b"tags"}
+    write_site(first, out)
+    update_changed({"index.html": b"home", "tags/index.html": b"tags"}, first, out)
+    assert not (out / "tags/running").exists() and (out / "tags/index.html").exists()
+    write_site({"index.html": b"new"}, out)   # still all ours: a full write takes the folder over
 
 
 def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):

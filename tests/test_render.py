@@ -29,7 +29,7 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     assert 'Last updated: <time datetime="2026-01-10">10 January 2026</time>' in html
     assert "reviewed" not in html.lower() and "Sam Lee" not in html and "Next review due" not in html
     assert '<h2>Sources</h2>' not in html  # the tip lists none
-    assert '<a href="/tags/warm-up/">warm-up</a>' in html
+    assert '<a href="/tags/warm-up/">Warm up</a>' in html
     related = html.split('id="related-heading"')[1]
     assert "/tips/shoes/" in related and "/tips/rest/" not in related  # shares no tag
     assert 'href="https://clinic.example/book"' in html
@@ -37,6 +37,8 @@ def test_tip_page_has_everything_a_reader_expects(tmp_path):
     # A site without a quiz has no list of warning signs, only where to turn: 999 and 111.
     assert 'href="tel:999"' in help_box and 'href="tel:111"' in help_box and "<ul>" not in help_box
     assert "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fclinic.example%2Ftips%2Fwarm-up%2F" in html
+    assert '<a href="https://wa.me/?text=Warm%20up%20https%3A%2F%2Fclinic.example%2Ftips%2Fwarm-up%2F">WhatsApp</a>' in html
+    assert '<li data-share-sheet hidden><button type="button" class="link-button" data-share=' in html
     assert "general guidance, not a diagnosis" in html
     short = read(out, "tips/shoes/index.html")
     assert 'class="toc"' not in short  # fewer than 3 sections
