@@ -1,19 +1,20 @@
 # The two commands an editor or developer needs: `make serve` and `make test`.
-# Each sets up whatever is missing first (Python venv, npm test tools, Debian's Chromium).
+# Each sets up whatever is missing first (Python venv, npm packages, Debian's Chromium).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build release check bench bench-peers clean fuzz
+.PHONY: serve test build release check lint lock bench bench-peers clean fuzz
 
-serve: $(VENV)/.installed
+# node_modules: the web editor at /admin/ (decap-cms, decap-server); the preview runs without it too.
+serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve
 
 build: $(VENV)/.installed
 	$(PY) build.py build
 
 # The build to publish: refuses the quiz and clinical tips no clinician has signed off as they are.
-release: $(VENV)/.installed
+release: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py build --release
 
 check: $(VENV)/.installed
@@ -35,10 +36,27 @@ bench: $(VENV)/.installed
 bench-peers: $(VENV)/.installed
 	$(PY) bench/peers.py
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The locked packages (every file checked against its hash), then Signpost itself, editable, so
+# .venv/bin/signpost runs this checkout's code; its dependencies are already there.
+$(VENV)/.installed: requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
+
+# ruff and mypy, as configured in pyproject.toml: both report, then either one's findings fail it.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .; ruff=$$?; $(VENV)/bin/mypy; mypy=$$?; exit $$((ruff || mypy))
+
+# requirements*.txt are generated from pyproject.toml, pinned with hashes, for any platform:
+# change a pin there, then run this (tests/test_packaging.py fails until you do). Versions not
+# pinned in pyproject stay as the lock has them while they still fit: add --upgrade to move them.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock"
+lock: $(VENV)/.installed
+	$(LOCK) -o requirements.txt
+	$(LOCK) --extra test --extra dev -o requirements-dev.txt
+	$(LOCK) --extra bench -o bench/requirements.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

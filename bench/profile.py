@@ -28,11 +28,11 @@ def ensure_venv() -> Path:
     """A venv with Signpost's requirements and pyinstrument; its python."""
     python = VENV / "bin" / "python"
     stamp = VENV / ".installed"
-    wanted = (REPO / "requirements.txt").read_text() + (REPO / "bench" / "requirements.txt").read_text()
+    wanted = (REPO / "bench" / "requirements.txt").read_text()   # Signpost's lock plus pyinstrument's (`make lock`)
     if not stamp.exists() or stamp.read_text() != wanted:
         venv.create(VENV, with_pip=True, clear=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", str(REPO / "requirements.txt"), "-r", str(REPO / "bench" / "requirements.txt")],
+                        "--require-hashes", "-r", str(REPO / "bench" / "requirements.txt")],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         stamp.write_text(wanted)
     return python

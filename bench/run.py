@@ -1,6 +1,7 @@
 """`make bench`: Signpost's cold build time, peak memory and output size at 100, 1,000 and
-5,000 tips, the preview latency at 1,000, and the Python floors. Prints a Markdown table and
-writes bench/results/latest.json.
+5,000 tips, the time and size of their search index, the preview latency at 1,000, the Python
+floors, and what the precompressed copies cost and save at 1,000 tips and on the real site
+(bench/hosting.py). Prints a Markdown table and writes bench/results/latest.json.
 
     python bench/run.py [--sizes 100 1000 5000] [--runs 3] [--large-runs 2] [--edits 5]
 
@@ -77,6 +78,16 @@ def measure_warm(content: Path, out: Path, runs: int) -> dict:
     return per_page(result, pages)
 
 
+def measure_search_index(site: Path, runs: int) -> dict:
+    """The search index step of a build, timed alone on a built site by bench/search_index.py (the
+    same in cold and warm builds: Pagefind reads every page each time), and the index's size."""
+    command = [sys.executable, str(REPO / "bench" / "search_index.py"), str(site), "--runs", str(runs)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-1500:]}
+    return json.loads(done.stdout)
+
+
 def measure_floors(content: Path, work: Path, runs: int) -> dict:
     """Reading the corpus, and the naive Jinja2 + Python-Markdown loop over it."""
     floors = REPO / "bench" / "floors.py"
@@ -94,6 +105,25 @@ def measure_preview(content: Path, work: Path, edits: int) -> dict:
     if done.returncode != 0:
         return {"error": done.stderr.strip()[-1500:]}
     return json.loads(done.stdout)
+
+
+def measure_hosting(site: Path) -> dict:
+    """Precompression's cost cold and warm, and the bytes it saves, on a built site (bench/hosting.py)."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "hosting.py"), str(site)], cwd=REPO,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-1500:]}
+    return json.loads(done.stdout)
+
+
+def hosting_line(hosting: dict, where: str) -> str:
+    if "error" in hosting:
+        return f"\nPrecompression on {where}: failed: {hosting['error'][:300]}"
+    text = hosting["text_bytes"]
+    return (f"\nPrecompression on {where} ({hosting['text_files']:,} text files, {text / 1024:,.0f} KB): "
+            f"CPU {hosting['cold_cpu_seconds']:.2f} s cold, {hosting['warm_cpu_seconds']:.3f} s warm (reused); "
+            f".gz {hosting['gzip_bytes'] / 1024:,.0f} KB (saves {(text - hosting['gzip_bytes']) / 1024:,.0f} KB), "
+            f".br {hosting['brotli_bytes'] / 1024:,.0f} KB (saves {(text - hosting['brotli_bytes']) / 1024:,.0f} KB).")
 
 
 def marginal(sizes: list[dict], key: str, scale: float) -> list:
@@ -133,6 +163,14 @@ def table(report: dict) -> str:
         if warm and "error" not in warm:
             lines.append(f"| {size['tips']:,} | {warm['seconds']:.2f} ({warm['seconds_min']:.2f}–"
                          f"{warm['seconds_max']:.2f}) | {warm['cpu_seconds']:.2f} |")
+    lines += ["", "| site | search index s (CPU s), every build | pages indexed | index files | index KB "
+              "| of which pagefind.js and WebAssembly KB |", "|---|---|---|---|---|---|"]
+    for name, search in [(f"{size['tips']:,} tips", size.get("search_index", {})) for size in report["sizes"]] + [
+            ("real site", report.get("search_index_real_site", {}))]:
+        if search and "error" not in search:
+            lines.append(f"| {name} | {search['seconds']:.2f} ({search['cpu_seconds']:.2f}) | {search['pages_indexed']:,} "
+                         f"| {search['index_files']:,} | {search['index_bytes'] / 1024:,.0f} "
+                         f"| {search['top_level_bytes'] / 1024:,.0f} |")
     growth = report["growth"]
     for name, key in (("time (CPU ms per extra page)", "cpu_ms"), ("memory (KB per extra page)", "rss_kb")):
         steps = ", ".join(f"{g['from']:,}→{g['to']:,}: {g['per_page']:.1f}" for g in growth[key])
@@ -146,6 +184,9 @@ def table(report: dict) -> str:
                 f"\nPreview on {where} ({preview['how']}), save → page written: "
                 f"median {preview['seconds']:.3f} s ({preview['seconds_min']:.3f}–{preview['seconds_max']:.3f}, "
                 f"{preview['edits']} saves); signpost.serve.rebuild() alone: {preview['rebuild_call_seconds']:.3f} s.")
+    for key, where in (("hosting", f"{report['preview_tips']:,} tips"), ("hosting_real_site", "the real site")):
+        if report.get(key):
+            lines.append(hosting_line(report[key], where))
     return "\n".join(lines)
 
 
@@ -160,13 +201,24 @@ def run(sizes, runs: int, large_runs: int, edits: int, seed: int) -> dict:
         report["sizes"].append({"tips": n, "runs": times,
                                 "signpost": measure_signpost(content, OUT / f"dist-{n}", times),
                                 "warm": measure_warm(content, OUT / f"dist-{n}", times),
+                                "search_index": measure_search_index(OUT / f"dist-{n}", max(times, 3)),
                                 "floors": measure_floors(content, OUT / f"naive-{n}", times)})
+        if n == PREVIEW_SIZE:
+            report["hosting"] = measure_hosting(OUT / f"dist-{n}")
         if n == PREVIEW_SIZE and edits:
             print(f"… preview latency at {n:,} tips ({edits} saves)", file=sys.stderr, flush=True)
             report["preview"] = measure_preview(content, OUT / f"preview-{n}", edits)
+    real_site = OUT / "dist-real-site"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--no-cache", "--out", str(real_site)],
+                   cwd=REPO, capture_output=True, check=True)
+    report["search_index_real_site"] = measure_search_index(real_site, runs)
     if edits:
         print(f"… preview latency on the real site ({edits} saves)", file=sys.stderr, flush=True)
         report["preview_real_site"] = measure_preview(REPO / "content", OUT / "preview-real-site", edits)
+    real = OUT / "dist-real-site"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--no-cache", "--out", str(real)], cwd=REPO,
+                   capture_output=True, check=False)
+    report["hosting_real_site"] = measure_hosting(real)
     ok = [size for size in report["sizes"] if "error" not in size["signpost"]]
     report["growth"] = {"cpu_ms": marginal(ok, "cpu_seconds", 1000), "rss_kb": marginal(ok, "max_rss_mb", 1024)}
     report["machine"]["load_average_at_end"] = os.getloadavg()

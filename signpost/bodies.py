@@ -148,5 +148,6 @@ def body_key(doc: Document, namespace: str) -> str:
 
 def link_namespace(links: LinkTargets) -> str:
     """A hash of the site-wide facts a body's links are checked against."""
-    facts = json.dumps([links.base_path, sorted(links.files.items(), key=lambda kv: kv[0]), sorted(links.images)])
+    facts = json.dumps([links.base_path, sorted(links.files.items(), key=lambda kv: kv[0]), sorted(links.images),
+                        sorted((path, picture.digest) for path, picture in links.pictures.items())])
     return hashlib.sha256(facts.encode("utf-8")).hexdigest()

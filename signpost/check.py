@@ -14,11 +14,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from .bodies import BodyCache
 from .content import shorten
+from .incremental import Warm
 from .model import Site, Tip
 from .pipeline import load_site, quiz_files_in
+from .problems import BuildFailed, Problem, errors_in, of_severity, problem, warnings_in
 from .project import Project
-from .problems import BuildFailed, Problem, problem
 from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
@@ -43,11 +45,11 @@ class CheckReport:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return warnings_in(self.problems)
 
     def summary(self) -> str:
         return (f"Checked {plural(self.tips, 'tip')}, {plural(self.pages, 'page')}, "
@@ -58,19 +60,20 @@ class CheckReport:
 def check_site(project: Project, today: dt.date, weights: bool = False) -> CheckReport:
     """Load the site as published and with drafts, render the published one in memory, then run the
     checks only `check` makes; with `weights`, also weigh every page."""
-    published, problems = load_site(project)
-    with_drafts, more = load_site(project, drafts=True)
+    shared = Warm(bodies=BodyCache(products={}))   # the two loads share Markdown and pictures: each picture is encoded once
+    published, problems = load_site(project, speedups=shared)
+    with_drafts, more = load_site(project, drafts=True, speedups=shared)
     found = set(problems) | set(more)
     site = with_drafts or published
     info, weighed = [], []
     if site:
         found |= set(check_reviews(site, today))
         reviews = review_problems(site)
-        found |= {p for p in reviews if p.severity != "info"}
+        found |= set(errors_in(reviews) + warnings_in(reviews))
         found |= set(check_sources(site.tips, site.config.name))
         found |= set(check_reading(site.tips, site.config.reading_age))
         found |= set(check_quiz_clinics(site))
-        info = (describe_drafts(site) + [p for p in reviews if p.severity == "info"]
+        info = (describe_drafts(site) + of_severity(reviews, "info")
                 + describe_reviewed_by(site.tips) + describe_proofs(site) + describe_red_flags(site))
     if published:
         page_problems, weighed = check_pages(published, project, weights)
@@ -238,8 +241,8 @@ def format_report(report: CheckReport, style: str = "text") -> str:
                  "warnings": [fields_of(p) for p in report.warnings],
                  "info": [fields_of(p) for p in report.info]}
         if report.weights:
-            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts}
-                                for w in report.weights]
+            found["weights"] = [{"page": w.path, "bytes": w.raw, "gzip_bytes": w.gzipped, "files": w.parts,
+                                 "picture_bytes": w.pictures} for w in report.weights]
         return json.dumps(found, indent=2, ensure_ascii=False)
     table = format_weights(list(report.weights)) if report.weights else []
     return "\n".join([*map(str, report.problems), *map(str, report.info), *table, report.summary()])

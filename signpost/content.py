@@ -19,17 +19,18 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import render_inner_html, strip_tags, unique
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import Registry
 
 from .model import Document, Heading, HeadingLink, HeadingTarget, LinkTargets, Page, SiteConfig, Tip
+from .pictures import PictureTreeprocessor
 from .problems import Problem, problem
 from .sanitize import clean_html, removed_html_problem
+from .schema import PAGE_FIELDS, TIP_FIELDS, keys
 from .sources import SLUG
 from .yamlfile import check_keys, read_bool, read_date, read_int, read_text, read_text_list, suggest
 
-TIP_KEYS = {"title", "summary", "tags", "date", "reviewed", "next_review", "draft", "sources", "order",
-            "reviewed_by", "clinical"}
-PAGE_KEYS = {"title", "summary", "draft", "nav_title"}
+TIP_KEYS = keys(TIP_FIELDS)    # schema.py declares them, for the build and the web editor alike
+PAGE_KEYS = keys(PAGE_FIELDS)
 MAX_BRACKETS = 2_000
 
 
@@ -260,14 +261,16 @@ class _LinkRewriter(Treeprocessor):
         return root
 
 
-class _QuickInline(InlineProcessor):
-    """Python-Markdown's inline step, minus trying patterns on text that can't match them.
+class QuickInline(InlineProcessor):
+    """Python-Markdown's inline step, trying only the inline patterns this text could match.
 
-    The stock step tries all 14 inline patterns on every run of text, each through Python calls
-    that cost far more than the regex, and most text has none of the characters a pattern needs.
-    A pattern that doesn't match makes __applyPattern return (data, False, 0) and change nothing,
-    so skipping it gives the same HTML, in about a third less Markdown time. Overrides a private
-    method of markdown==3.11.3 (pinned); tests/test_content.py compares it with the stock step.
+    The stock step tries every inline pattern on every run of text, each through Python calls
+    that cost far more than the regex, and most tips have none of the characters some patterns
+    need (a backtick, a backslash, '<', '&', two spaces before a line break). A pattern that
+    can't match changes nothing, so leaving it out gives the same HTML, faster. Uses only the
+    public API: registered as the "inline" tree processor in place of the stock one, it hands
+    its parent, per document, a registry of the patterns whose characters occur in the tree's
+    text. tests/test_content.py compares it with the stock step.
     """
 
     NEEDS = {name: re.compile(needs) for name, needs in {  # what every match of the pattern contains
@@ -276,28 +279,26 @@ class _QuickInline(InlineProcessor):
         "automail": "<", "html": "<", "linebreak": "  \n", "entity": "&", "em_strong": "[*_]",
     }.items()}
 
-    def run(self, tree, ancestors=None):
-        registry = self.inlinePatterns
-        needs = [None] * len(registry)  # None: always tried (a pattern not in NEEDS)
+    def __init__(self, md):
+        super().__init__(md)
+        self.every_pattern = md.inlinePatterns
+        self.needs = [None] * len(self.every_pattern)  # None: always tried (a pattern not in NEEDS)
         for name, regex in self.NEEDS.items():
-            if name in registry:
-                needs[registry.get_index_for_name(name)] = regex
-        self.patterns = list(zip(registry, needs))
+            if name in self.every_pattern:
+                self.needs[self.every_pattern.get_index_for_name(name)] = regex
+
+    def run(self, tree, ancestors=None):
+        self.inlinePatterns = self.patterns_for("".join(tree.itertext()))
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data, patternIndex=0):  # replaces InlineProcessor.__handleInline
-        if isinstance(data, AtomicString):
-            return data
-        start = 0
-        while patternIndex < len(self.patterns):
-            pattern, needs = self.patterns[patternIndex]
-            if needs is not None and not needs.search(data):
-                patternIndex, start = patternIndex + 1, 0  # as __applyPattern returns for no match
-                continue
-            data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
-            if not matched:
-                patternIndex += 1
-        return data
+    def patterns_for(self, text: str) -> Registry:
+        """The inline patterns, in their order, that could match somewhere in `text`."""
+        kept = [pattern for pattern, needs in zip(self.every_pattern, self.needs)
+                if needs is None or needs.search(text)]
+        patterns = Registry()
+        for place, pattern in enumerate(kept):
+            patterns.register(pattern, f"pattern-{place}", len(kept) - place)  # higher priority runs first
+        return patterns
 
 
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -342,6 +343,19 @@ class _Headings(Treeprocessor):
         return root
 
 
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)   # https:, mailto:, tel: …
+
+
+def has_scheme(url: str) -> bool:
+    """Whether a link names its scheme (an address on the web, a mail address…) rather than a file here."""
+    return SCHEME.match(url) is not None
+
+
+def linked_file(here: str, target: str) -> str:
+    """The content file a link in `here` (e.g. "tips/shoes.md") points at: "../pages/about.md" → "pages/about.md"."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter for a whole build, aware of every link target: the one reader
     of links in Markdown, for tips, pages and the quiz's texts alike.
@@ -359,8 +373,9 @@ class MarkdownRenderer:
         )
         self.headings = _Headings(self.md)
         self.md.treeprocessors.register(self.headings, "signpost-headings", 5)  # where toc ran
-        self.md.treeprocessors.register(_QuickInline(self.md), "inline", 20)  # replaces the stock one
+        self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)  # replaces the stock one
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "signpost-links", 1)
+        self.md.treeprocessors.register(PictureTreeprocessor(self.md, links), "signpost-pictures", 0.5)  # after links
         self._doc: Document | None = None
         self._problems: list[Problem] = []
         self._heading_links: list[HeadingLink] = []
@@ -420,7 +435,7 @@ class MarkdownRenderer:
         if re.match(r"^\s*(javascript|vbscript|data):", href, re.I):
             self._report(href, f"The link '{href}' is not allowed", "Links must go to web pages or other tips.")
             return "#"
-        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+        if has_scheme(href):
             return href  # https:, mailto:, tel:
         if href.startswith("#"):  # a heading on the same page
             self._note_heading_link(href, self._doc.path, href[1:])
@@ -432,11 +447,10 @@ class MarkdownRenderer:
             return href
         if self.links is None:
             return href
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), target))
+        source = linked_file(self._doc.path, target)
         pages = self.links.files
         if source not in pages:
-            here = posixpath.dirname(self._doc.path)
-            known = [posixpath.relpath(k, here) for k in pages if k != self._doc.path]
+            known = [posixpath.relpath(k, posixpath.dirname(self._doc.path)) for k in pages if k != self._doc.path]
             self._report(href, f"The link '{href}' points at a file that doesn't exist",
                          suggest(target, known) or "Links to other tips look like [Shoes](shoes.md).")
             return href
@@ -456,13 +470,13 @@ class MarkdownRenderer:
         if not element.get("alt", "").strip():
             self._report(f"]({src}", f"The image '{src}' has no description (alt text)",
                          "Write what the picture shows between the brackets: ![A runner stretching](...).")
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if has_scheme(src):
             self._report(src, f"The image '{src}' is on another website",
                          "Save the picture in content/images/ and link to it from there.")
             return src
         if self.links is None:
             return src
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(self._doc.path), src))
+        source = linked_file(self._doc.path, src)
         if source not in self.links.images:
             self._report(src, f"The image '{src}' doesn't exist",
                          "Put it in content/images/ and write ../images/NAME in the tip.")

@@ -5,9 +5,11 @@ of its inputs. Where a step could skip work it asks its `Incremental`:
 
     read_documents   which source files must be read again (the rest: as read last time)
     render_bodies    which Markdown bodies must be rendered (the rest: as rendered last time)
-    make             a tip, proved quiz or minified asset, or the one equal inputs made last time
+    make             a tip, proved quiz, minified asset or picture encoding, or the one equal
+                     inputs made last time
     loaded           loading is over: forget what went, save what was read and rendered
     page_reuse       which pages may be taken from the last render (render.py asks per page)
+    last_files       where files made from files (hosting.py's .br/.gz, _headers) are found again
     keep_replaced_site, done    write.py starts from the site it replaces; pages are recorded
 
 `Cold` skips nothing: a cold build is the four steps and nothing else (with `workers`, the
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 
@@ -63,6 +66,11 @@ class Incremental(Protocol):
     def page_reuse(self, site: Site, templates: Path, asset_names: dict[str, str], preview: bool) -> PageReuse | None:
         """What render may take from the last render of this site; None: render every page."""
 
+    @property
+    def last_files(self) -> PageStore | None:
+        """The last output's files by path and key, for files made from other files' bytes (hosting.py
+        keys a compressed copy by what it was made from); None: make every one afresh."""
+
     def done(self) -> None:
         """The site is written: record what the next build may reuse from it."""
 
@@ -96,6 +104,10 @@ class Cold:
     def page_reuse(self, site: Site, templates: Path, asset_names: dict[str, str], preview: bool) -> PageReuse | None:
         return None
 
+    @property
+    def last_files(self) -> PageStore | None:
+        return None
+
     def done(self) -> None:
         """Nothing to save."""
 
@@ -118,12 +130,12 @@ class Warm(Cold):
         return self.pages.bytecode if self.pages is not None else None
 
     @classmethod
-    def in_memory(cls) -> "Warm":
+    def in_memory(cls) -> Warm:
         """The preview server's: everything kept in memory, for as long as it runs."""
         return cls(bodies=BodyCache(documents={}, products={}), pages=RenderMemo())
 
     @classmethod
-    def on_disk(cls, cache_dir: Path, content_name: str, out_name: str, out: Path, workers: int = 1) -> "Warm":
+    def on_disk(cls, cache_dir: Path, content_name: str, out_name: str, out: Path, workers: int = 1) -> Warm:
         """A command-line build's: the caches under cache_dir (named for the content folder, and for it
         with the output folder), the pages from the last build in `out`."""
         return cls(workers, bodies=BodyCache.load(cache_dir / f"bodies-{content_name}.pickle"),
@@ -172,6 +184,10 @@ class Warm(Cold):
         if self.pages is None:
             return None
         return PageReuse(self.pages, site_fingerprint(site, templates, asset_names, preview))
+
+    @property
+    def last_files(self) -> PageStore | None:
+        return self.pages
 
     def done(self) -> None:
         """Record the pages just written, once they are in the output folder."""

@@ -15,7 +15,8 @@ import os
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, NamedTuple, Protocol
+from collections.abc import Callable
+from typing import NamedTuple, Protocol
 
 import jinja2
 
@@ -51,7 +52,7 @@ astuple = attrgetter("level", "id", "text")  # a Heading's fields, as a tuple
 
 def page_key(site_key: str, out_path: str, own: tuple) -> str:
     """A page's key: the site's fingerprint, its path, and what only it shows (`own`)."""
-    digest = hashlib.sha256(f"{site_key}\0{out_path}".encode("utf-8"))
+    digest = hashlib.sha256(f"{site_key}\0{out_path}".encode())
     for fact in own:
         if isinstance(fact, Tip):
             digest.update(fact.body_html.encode("utf-8"))
@@ -156,7 +157,7 @@ class SavedPages:
     related: RelatedRanking = RelatedRanking()   # saved with the index
 
     @classmethod
-    def load(cls, cache_dir: Path, name: str, folder: Path) -> "SavedPages":
+    def load(cls, cache_dir: Path, name: str, folder: Path) -> SavedPages:
         """The index saved under cache_dir for this output folder, or an empty one."""
         index_path = cache_dir / f"pages-{name}.json"
         try:

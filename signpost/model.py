@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .yamlfile import YamlMap
 
@@ -27,6 +27,9 @@ class SiteConfig:
     review_months: int = 12    # default gap between 'reviewed' and 'next_review'
     reading_age: int = 11      # readability target for `check`
     email: str = ""
+    cms_backend: str = ""      # where the web editor saves in production: "", "github", "git-gateway"
+    cms_repo: str = ""
+    cms_branch: str = "main"
 
     @property
     def base_path(self) -> str:
@@ -104,6 +107,7 @@ class LinkTargets:
     base_path: str        # where the site lives: "/" or "/guidance/"
     files: dict[str, str | None]   # source path → page path: "tips/shoes.md" → "tips/shoes/"; None for a draft left out
     images: frozenset[str]         # "images/shoe.jpg", relative to the content folder
+    pictures: dict[str, Any] = field(default_factory=dict)   # the same paths → pictures.Picture: sizes and files
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class Tip:
     order: int = 100           # lower comes first on the home page; then by title
     reviewed_by: str = ""      # accepted for old files, never shown: only a sign-off names a reviewer
     clinical: bool = False     # clinical advice: a release build refuses it without a current sign-off
+    hero_html: str = ""        # the picture at the top of the tip (front matter `hero:`), see pictures.py
     review: Review = Review()  # from the sign-off ledger, added once every file is read
     document: Document | None = field(default=None, compare=False, repr=False)  # body and lines, for check
 
@@ -219,4 +224,4 @@ class Site:
     tags: tuple[Tag, ...]
     quizzes: tuple[QuizPage, ...] = ()
     assets: dict[str, bytes] = field(default_factory=dict)  # "css/site.css" -> bytes, from assets/
-    images: dict[str, bytes] = field(default_factory=dict)  # "images/a.jpg" -> bytes, from content/images/
+    images: dict[str, bytes] = field(default_factory=dict)  # "images/a.960.1a2b3c4d5e.webp" -> bytes, made from content/images/

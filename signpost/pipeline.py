@@ -7,16 +7,18 @@ from pathlib import Path
 
 from .config import load_config
 from .content import MarkdownRenderer, heading_link_problems, heading_target, read_page, read_tip
+from .hosting import compress_in_folder, with_host_files
 from .incremental import COLD, Incremental
-from .model import LinkTargets, QuizPage, Site, Tag, tip_url
-from .problems import BuildFailed, Problem, errors_in, problem
+from .model import LinkTargets, QuizPage, Site, tip_url
+from .pictures import read_pictures, with_hero
+from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .project import Project
 from .render import minify_asset, render_pages, render_site
+from .search import index_folder
 from .signoff import load_ledger, release_problems, with_review
 from .sources import fingerprint, markdown_files, outside_problem, read_text_file, slug_problem
+from .topics import collect_tags
 from .write import write_site
-
-PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,18 @@ def build(project: Project, out: Path, base_url: str | None = None, preview: boo
     started = time.perf_counter()
     site, problems = load_valid_site(project, base_url, preview, release, speedups)
     pages = render_pages(site, project.templates, preview, speedups)
+    if not preview:   # headers, .br/.gz: hosting.py; the preview's server needs neither
+        pages = with_host_files(pages, site.config, speedups.last_files)
     written = write_site(pages, out, keep=(project.content, project.templates, project.assets),
-                         keep_replaced_site=speedups.keep_replaced_site)
+                         keep_replaced_site=speedups.keep_replaced_site,
+                         finish=index_folder if preview else indexed_and_compressed)   # the search index: search.py
     speedups.done()
     return report_build(written, site, problems, out, started)
+
+
+def indexed_and_compressed(staging: Path) -> list[str]:
+    """The search index made from the pages written to `staging`, with its .br/.gz like every text file."""
+    return compress_in_folder(staging, index_folder(staging))
 
 
 def build_files(project: Project, base_url: str | None = None, preview: bool = False,
@@ -72,7 +82,7 @@ def report_build(files, site: Site, problems, out: Path, started: float) -> Buil
     """What a finished build tells the person who ran it; `files` are the output paths."""
     pages = sum(1 for path in files if path.endswith(".html"))
     return BuildReport(pages, len(files), time.perf_counter() - started, out,
-                       tuple(p for p in problems if p.severity == "warning"),
+                       tuple(warnings_in(problems)),
                        tuple(quiz.proof for quiz in site.quizzes))
 
 
@@ -92,10 +102,11 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     quiz_files = quiz_files_in(content)
     ledger, ledger_problems = load_ledger(content, signable_files(files["tips"], quiz_files))
     problems += ledger_problems
-    images, image_problems = read_images(content)
-    problems += image_problems
+    pictures = read_pictures(content, speedups.make)
+    problems += pictures.problems
+    images = pictures.files
     links = LinkTargets(config.base_path, find_link_targets(docs, files, quiz_files, content, drafts),
-                        frozenset(images))
+                        pictures.names, pictures.pictures)
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
     bodies = speedups.render_bodies(published, links)
     tips, pages = [], []
@@ -103,6 +114,8 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         problems += body.problems
         if doc.path.startswith("tips/"):
             tip, more = speedups.make(("tip", doc.path), read_tip, doc, config, body.html, body.headings, body.words)
+            tip, hero_problems = with_hero(tip, doc, pictures.pictures, config.base_path)
+            more = more + hero_problems
             tips.append(tip and with_review(tip, ledger, doc.path, doc.fingerprint, tip.clinical))
         else:
             page, more = read_page(doc, body.html, body.headings)
@@ -114,7 +127,7 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     assets = {path: speedups.make(("asset", path), minify_asset, path, data)
               for path, data in read_assets(project.assets).items()}
     speedups.loaded({("tip", doc.path) for doc in published} | {("quiz", q.source) for q in quizzes}
-                    | {("asset", path) for path in assets})
+                    | {("asset", path) for path in assets} | pictures.encodings)
     if errors_in(problems):
         return None, problems
     tips.sort(key=lambda tip: (tip.order, tip.title))
@@ -153,46 +166,9 @@ def find_link_targets(docs, files: dict, quiz_files, content: Path, drafts: bool
     return targets
 
 
-def read_images(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """Pictures under content/images/, copied to the site as they are; links out of the folder refused."""
-    folder = content / "images"
-    images, problems = {}, []
-    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
-            continue
-        rel = file.relative_to(content).as_posix()
-        data, refused = read_image(file, content, f"{content.name}/{rel}")
-        if refused:
-            problems.append(refused)
-        elif data is not None:
-            images[rel] = data
-    return images, problems
-
-
-def read_image(file: Path, content: Path, display: str) -> tuple[bytes | None, Problem | None]:
-    """One picture's bytes, or the reason it can't be used."""
-    refused = outside_problem(file, content, display)
-    if refused:
-        return None, refused
-    if file.suffix.lower() not in PICTURES:  # an .html or .svg file would run its scripts on the site
-        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
-                             f"Use a {', '.join(PICTURES[:-1])} or {PICTURES[-1]} file; "
-                             "SVG and web pages are not allowed because they can run scripts.")
-    try:
-        return file.read_bytes(), None
-    except OSError as error:
-        return None, problem(display, None, f"This file could not be read: {error.strerror}")
-
-
 def read_assets(folder: Path) -> dict[str, bytes]:
     """The stylesheets and scripts under assets/, keyed by their path inside it, as written."""
     return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
-
-
-def collect_tags(tips) -> tuple[Tag, ...]:
-    """One Tag per tag name used, each listing its tips in site order."""
-    names = sorted({name for tip in tips for name in tip.tags})
-    return tuple(Tag(name, name, tuple(t for t in tips if name in t.tags)) for name in names)
 
 
 SCENARIOS_SUFFIX = ".scenarios.yml"   # a quiz's clinical scenarios, beside it

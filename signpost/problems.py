@@ -47,7 +47,17 @@ def problem(path, line, message: str, hint: str = "", severity: str = "error") -
 
 def errors_in(problems) -> list[Problem]:
     """The problems that stop a build (warnings don't)."""
-    return [p for p in problems if p.severity == "error"]
+    return of_severity(problems, "error")
+
+
+def warnings_in(problems) -> list[Problem]:
+    """The problems a build reports but doesn't stop for."""
+    return of_severity(problems, "warning")
+
+
+def of_severity(problems, severity: str) -> list[Problem]:
+    """The problems of one severity ("error", "warning" or "info"), in their order."""
+    return [p for p in problems if p.severity == severity]
 
 
 class BuildFailed(Exception):

@@ -14,5 +14,5 @@ class Project:
     assets: Path
 
     @classmethod
-    def at(cls, root: Path, content: Path | None = None) -> "Project":
+    def at(cls, root: Path, content: Path | None = None) -> Project:
         return cls(Path(content or root / "content"), root / "templates", root / "assets")

@@ -108,7 +108,9 @@ def split_block(block: str) -> list[tuple[int, str]]:
 
 def read_blocks(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
     """Headings, list items, table rows and paragraphs as (first line, plain text)."""
-    blocks, current, fenced = [], None, False
+    blocks: list[tuple[int, list[str]]] = []   # (first line, the block's lines of text)
+    current: list[str] | None = None
+    fenced = False
     for number, raw in enumerate(markdown.split("\n"), start=first_line):
         if re.match(r"^\s{0,3}(```|~~~)", raw):
             fenced, current = not fenced, None
@@ -118,13 +120,14 @@ def read_blocks(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
             continue
         text = strip_markdown(raw)
         if current is None or BLOCK_START.match(raw):
-            current = [number, text]
-            blocks.append(current)
+            current = [text]
+            blocks.append((number, current))
         else:
-            current[1] += "\n" + text
+            current.append(text)
         if re.match(r"^\s{0,3}(#{1,6}\s|\|)", raw):
             current = None  # a heading or a table row is a block of its own
-    return [(number, text) for number, text in blocks if text.strip()]
+    joined = [(number, "\n".join(lines)) for number, lines in blocks]
+    return [(number, text) for number, text in joined if text.strip()]
 
 
 def strip_markdown(line: str) -> str:

@@ -18,10 +18,12 @@ import rcssmin
 from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 
+from .admin import render_admin
 from .incremental import COLD, Incremental, PageReuse
 from .model import Review, Site, Tip
 from .parallel import PARALLEL_FROM, stream_chunks
 from .problems import BuildFailed, Problem, problem
+from .search import INDEX_FOLDER
 
 
 def fingerprint_assets(assets: dict[str, bytes]) -> dict[str, str]:
@@ -136,6 +138,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
                    "json_ld": tip_page(config, tip), "og_type": "article"}
         yield f"{tip.url}index.html", "tip.html", context, tip.source, (tip, [t.slug for t in related[tip.slug]])
     yield "tags/index.html", "tags.html", {"page_url": "tags/"}, "content/tips/", ()
+    yield "search/index.html", "search.html", {"page_url": "search/"}, "templates/search.html", ()
     for tag in site.tags:
         yield f"{tag.url}index.html", "tag.html", {"tag": tag, "page_url": tag.url}, "content/tips/", ()
     for page in site.pages:
@@ -155,7 +158,7 @@ def list_pages(site: Site, related: dict[str, list[Tip]] | None = None):
 
 def sitemap_entries(site: Site) -> list[tuple[str, str]]:
     """(page URL, last modified date or '') for every public page."""
-    fixed = ["", "tips/", "tags/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
+    fixed = ["", "tips/", "tags/", "search/"] + [tag.url for tag in site.tags] + [p.url for p in site.pages]
     entries = [(url, "") for url in fixed] + [(q.url, "") for q in site.quizzes]
     entries += [(tip.url, tip.reviewed.isoformat()) for tip in site.tips]
     return sorted(entries)
@@ -184,6 +187,8 @@ def minify_asset(path: str, data: bytes) -> bytes:
     Done while loading, so a build with caches minifies only what changed (Incremental.make)."""
     minifiers = {".js": minify_script, ".css": rcssmin.cssmin}
     minifier = minifiers.get(posixpath.splitext(path)[1])
+    if path.endswith(".module.js"):   # an ES module (search): calmjs.parse reads only ES5; sent as written
+        return data
     return minifier(data) if minifier else data
 
 
@@ -258,13 +263,14 @@ def render_pages(site: Site, templates_dir, preview: bool = False, speedups: Inc
         raise BuildFailed(problems)
     for path, data in [(asset_names[path], data) for path, data in assets.items()] + list(site.images.items()):
         yield path, reuse.copied_file(path, data) if reuse else data
+    yield from render_admin(env, site.config, preview, Path(templates_dir).parent, reuse)  # the web editor: admin.py
 
 
 def plan_pages(site: Site, reuse: PageReuse | None = None) -> tuple[list[PlannedPage], list[Problem]]:
     """Every page to render, and a problem for each output path that two sources would both write."""
     plan: list[PlannedPage] = []
     problems: list[Problem] = []
-    sources: dict[str, str] = {}   # output path → the source that writes it
+    sources = {f"{INDEX_FOLDER}/index.html": "the site's search index"}   # output path → its source; search.py
     related = reuse.related(site.tips, related_tips) if reuse else related_tips(site.tips)
     for out_path, template, context, source, own in list_pages(site, related):
         if out_path in sources:

@@ -19,9 +19,9 @@ from .model import QuizPage
 from .pipeline import load_site
 from .project import Project
 from .problems import BuildFailed, errors_in
-from .signoff import reviewed_items
 from .quiz.analyse import ProofReport, prove_quiz
 from .quiz.model import FLAG_FLOORS, Option, Question, Quiz
+from .signoff import reviewed_items
 from .version import CODE_VERSION
 
 TIERS = {"emergency": "Call 999 or go to A&E", "urgent": "Urgent GP appointment today, or NHS 111",
@@ -54,7 +54,7 @@ class QuizSafety:
 
 def hazards_of(quiz: Quiz, page: QuizPage) -> tuple[Hazard, ...]:
     """Every option raising a built-in flag, in quiz order, numbered H1, H2, …"""
-    found = []
+    found: list[Hazard] = []
     for question in quiz.questions:
         for option in question.options:
             tier = next((f for f in TIERS if f in option.raises), None)
@@ -72,8 +72,10 @@ def hazards_of(quiz: Quiz, page: QuizPage) -> tuple[Hazard, ...]:
 
 def quiz_safety(page: QuizPage) -> QuizSafety:
     """A quiz's hazards with its proofs run afresh, for their figures."""
-    proof, _ = prove_quiz(page.model, page.source)
-    return QuizSafety(page, proof, hazards_of(page.model, page))
+    quiz = page.model
+    assert isinstance(quiz, Quiz)   # model.py types it as object, so as not to import the quiz engine
+    proof, _ = prove_quiz(quiz, page.source)
+    return QuizSafety(page, proof, hazards_of(quiz, page))
 
 
 def sign_off_states(site) -> list[tuple[str, str]]:

@@ -13,11 +13,13 @@ TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
     "pre", "code", "em", "strong", "b", "i", "small", "sub", "sup", "abbr", "kbd", "mark", "a", "img",
     "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption", "span", "div",
+    "picture", "source",   # pictures.py's responsive pictures
 }
 ATTRIBUTES = {
     "*": {"id", "lang", "title"},
     "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes", "fetchpriority"},
+    "source": {"type", "srcset", "sizes"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
@@ -35,7 +37,8 @@ def clean_html(html: str, keep_ids: frozenset[str] = frozenset()) -> str:
     """
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
                      strip_comments=True, attribute_filter=lambda _tag, name, value: (
-                         value if name != "id" or value in keep_ids else None))
+                         None if name == "id" and value not in keep_ids or name == "srcset" and ":" in value
+                         else value))   # srcset: only this site's own files (nh3 checks no scheme there)
 
 
 class _Inventory(HTMLParser):

@@ -7,13 +7,14 @@ whose web address would clash with another tip, page, quiz or a folder the site 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
 from .content import EXAMPLE_BODY, EXAMPLE_SUMMARY, add_months
-from .sources import slugify
 from .project import Project
+from .sources import SLUG, read_document, slugify
 from .problems import RUN_BUILD, Problem, problem
 from .yamlfile import double_quoted, load_yaml
 
@@ -44,7 +45,46 @@ def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | Non
         problems += clash_problems(project, slug, display)
     if problems:
         return None, problems
-    return NewTip(content / "tips" / f"{slug}.md", display, tip_text(title, today, config.review_months)), []
+    tags = suggested_tags(title, tags_in_use(content / "tips"))
+    return NewTip(content / "tips" / f"{slug}.md", display, tip_text(title, today, config.review_months, tags)), []
+
+
+def tags_in_use(folder: Path) -> tuple[Counter, int]:
+    """How many tips use each tag, and how many tips there are. A tip that can't be read counts
+    as none: the build will say what is wrong with it, and the new tip need not wait for that."""
+    counts, tips = Counter(), 0
+    for file in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        doc, _ = read_document(file, folder.parent)
+        tags = doc.meta.get("tags") if doc is not None else None
+        if isinstance(tags, list):
+            tips += 1
+            counts.update({tag for tag in tags if isinstance(tag, str) and SLUG.fullmatch(tag)})
+    return counts, tips
+
+
+def word_forms(word: str) -> set[str]:
+    """A word and what it may be without an ending ("runs", "running" -> "run"), so that a title's
+    words meet a tag's whatever their form."""
+    forms = {word}
+    for ending in ("ing", "es", "ed", "er", "s"):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            forms.add(stem)
+            if len(stem) >= 4 and stem[-1] == stem[-2]:  # "runn" -> "run"
+                forms.add(stem[:-1])
+    return forms
+
+
+def suggested_tags(title: str, in_use: tuple[Counter, int]) -> list[str]:
+    """Tags other tips use whose every word the title has (most used first), after any tag every tip has
+    (a running site's `running`): the new tip then reads as one of them, and it stays no topic."""
+    counts, tips = in_use
+    title_forms = set().union(*(word_forms(w) for w in slugify(title).split("-") if w), set())
+    ranked = sorted(counts, key=lambda tag: (-counts[tag], tag))
+    every = [tag for tag in ranked if tips >= 2 and counts[tag] == tips]
+    named = [tag for tag in ranked if tag not in every
+             and all(word_forms(word) & title_forms for word in tag.split("-"))]
+    return every + named[:3]
 
 
 def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
@@ -62,13 +102,13 @@ def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
     return []
 
 
-def tip_text(title: str, today: dt.date, review_months: int) -> str:
+def tip_text(title: str, today: dt.date, review_months: int, tags: list[str] = ()) -> str:
     """The front matter and a skeleton body: three sections with short example sentences, which the
     build refuses to publish (content.example_text_problems)."""
     return f"""---
 title: {yaml_text(title)}
 summary: {EXAMPLE_SUMMARY}
-tags: [running]
+tags: [{", ".join(tags)}]
 date: {today}
 reviewed: {today}
 next_review: {add_months(today, review_months)}

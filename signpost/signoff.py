@@ -64,7 +64,8 @@ def load_ledger(content: Path, known_files: set[str] | None = None) -> tuple[dic
 
 def read_entry(data: YamlMap, path, entry, display: str) -> tuple[SignOff | None, list[Problem]]:
     """One file's entry: name, role, date and the fingerprint of the text signed."""
-    line, problems = data.line_of(path), []
+    line = data.line_of(path)
+    problems: list[Problem] = []
     if not isinstance(path, str) or not isinstance(entry, YamlMap):
         return None, [problem(display, line, f"The sign-off for '{path}' must be the lines name, role, date "
                               "and sha256", "Let 'build.py sign-off' write it; see EDITING.md.")]
@@ -96,8 +97,8 @@ def sign_off_hint(display: str) -> str:
 def not_reviewed_problem(display: str, line: int | None, noun: str, review: Review, consequence: str,
                          severity: str = "error") -> Problem:
     """'This quiz is not yet reviewed: no clinician has signed it off, so …' (or: it has changed since …)."""
-    if review.changed:
-        done = review.sign_off
+    done = review.sign_off
+    if done is not None and review.changed:
         why = f"it has changed since {done.name} ({done.role}) signed it off on {done.date}"
     else:
         why = "no clinician has signed it off"
@@ -108,7 +109,7 @@ def not_reviewed_problem(display: str, line: int | None, noun: str, review: Revi
 def reviewed_items(site: Site):
     """(display path, line to point at, noun, review) for every tip and quiz in the site."""
     for tip in site.tips:
-        line = tip.document.meta.line_of("clinical") if tip.clinical else None
+        line = tip.document.meta.line_of("clinical") if tip.clinical and tip.document is not None else None
         yield tip.source, line, "clinical tip" if tip.clinical else "tip", tip.review
     for quiz in site.quizzes:
         yield quiz.source, None, "quiz", quiz.review

@@ -21,7 +21,8 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for module in (jinja2, markdown, nh3, rcssmin, yaml):
         digest.update(f"{module.__name__} {module.__version__}\n".encode())
-    digest.update(f"calmjs.parse {importlib.metadata.version('calmjs.parse')}\n".encode())
+    for name in ("calmjs.parse", "pillow", "defusedxml"):   # by metadata: importing Pillow costs every build
+        digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()

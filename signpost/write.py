@@ -148,9 +148,21 @@ def update_changed(files: dict[str, bytes], previous: dict[str, bytes], folder: 
         temporary.replace(target)
     for rel in previous.keys() - files.keys():
         (folder / rel).unlink(missing_ok=True)
+        remove_empty_folders((folder / rel).parent, folder)
     if files.keys() != previous.keys():
         write_marker(folder, files.keys())
     return len(changed)
+
+
+def remove_empty_folders(start: Path, top: Path) -> None:
+    """The folders a page that went leaves empty (tags/running/): the next full write would take
+    them for someone else's and refuse the folder."""
+    while start != top and start.is_relative_to(top):
+        try:
+            start.rmdir()
+        except OSError:   # not empty: other pages are still in it
+            return
+        start = start.parent
 
 
 def write_marker(folder: Path, paths) -> None:
@@ -206,12 +218,14 @@ def parents_of(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
-def write_site(files, out: Path, keep=(), keep_replaced_site: bool = False) -> list[str]:
+def write_site(files, out: Path, keep=(), keep_replaced_site: bool = False, finish=None) -> list[str]:
     """Write the site into `out` and return the paths written; a disk that is full or read-only
     is a problem, not a traceback. `files` as for write_files.
 
     `keep` lists folders (the sources) that replacing `out` must never delete. One build at a
     time writes into `out` (lock.py); another waits. With `keep_replaced_site`, see swap_in.
+    `finish(folder)`, if given, adds files made from the written site (the search index) and
+    returns their paths: see swap_in.
     """
     refused = unsafe_out_problem(out, keep)
     if refused:
@@ -220,7 +234,7 @@ def write_site(files, out: Path, keep=(), keep_replaced_site: bool = False) -> l
         real = out.resolve()
         real.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(real, shown_as=out):
-            return swap_in(files, real, keep_replaced_site, display=out)
+            return swap_in(files, real, keep_replaced_site, display=out, finish=finish)
     except OSError as error:
         raise BuildFailed([write_problem(out, error)]) from error
 
@@ -267,7 +281,8 @@ def write_problem(out: Path, error: OSError) -> Problem:
                    hints.get(error.errno, ""))
 
 
-def swap_in(files, out: Path, keep_replaced_site: bool = False, display: Path | None = None) -> list[str]:
+def swap_in(files, out: Path, keep_replaced_site: bool = False, display: Path | None = None,
+            finish=None) -> list[str]:
     """Write into a temp folder beside `out` (resolved, its lock held), with the marker listing
     what was written, then swap it in; on any error, or if `out` holds files Signpost did not
     write, `out` is untouched.
@@ -276,6 +291,9 @@ def swap_in(files, out: Path, keep_replaced_site: bool = False, display: Path | 
     build starts from it instead of an empty folder: files that are still right (hard links to
     the pages it reuses) stay, and nothing is created or deleted for them. A warm build of
     thousands of pages then touches only the few that changed.
+
+    `finish(staging)` runs once the site is complete in the temp folder, before the marker is
+    written and the folder swapped in; the paths it returns are listed with the site's.
     """
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -287,6 +305,8 @@ def swap_in(files, out: Path, keep_replaced_site: bool = False, display: Path | 
         written = write_files(files, staging, over_old=keep_replaced_site)
         if keep_replaced_site:
             remove_others(staging, written)
+        if finish is not None:
+            written += finish(staging)
         write_marker(staging, written)
         refused = foreign_files_problem(display or out, foreign_files(out, written), (out / MARKER).exists())
         if refused:

@@ -40,7 +40,7 @@ class AsWritten:
     text: str
 
     def __new__(cls, value, text: str):
-        number = super().__new__(cls, value)
+        number = super().__new__(cls, value)  # type: ignore[call-arg]  # int's or float's, after this mixin
         number.text = text
         return number
 
@@ -91,7 +91,7 @@ class _LineAware:
     """Line-aware containers and no duplicate keys, for either parser below."""
 
     def __init__(self, stream, path: str, first_line: int):
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]  # the loader's, after this mixin
         self.path = path
         self.first_line = first_line
         self.problems: list[Problem] = []
@@ -150,7 +150,7 @@ class _LineAware:
         return result
 
 
-class _LineLoader(_LineAware, _make_loader_class(yaml.SafeLoader)):
+class _LineLoader(_LineAware, _make_loader_class(yaml.SafeLoader)):  # type: ignore[misc]  # made at import
     """PyYAML's own parser: slower, but its messages say exactly what is wrong and where."""
 
     def compose_node(self, parent, index):
@@ -163,7 +163,7 @@ class _LineLoader(_LineAware, _make_loader_class(yaml.SafeLoader)):
         return super().compose_node(parent, index)
 
 
-class _FastLineLoader(_LineAware, _make_loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
+class _FastLineLoader(_LineAware, _make_loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))):  # type: ignore[misc]
     """libyaml's C parser: about 9 times faster (1,000 tips' front matter: 0.97 s → 0.11 s).
     Any error, or an alias, sends the text to _LineLoader for the plain-language message."""
 

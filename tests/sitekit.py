@@ -1,6 +1,7 @@
 """Build small sites from a dict of files, as editors would write them, into a temp folder."""
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -23,6 +24,15 @@ def tip(title="Warm up", summary="Get ready to run.", tags="[running]", body="##
     lines = [f"title: {title}", f"summary: {summary}", f"tags: {tags}", "date: 2026-01-10", "reviewed: 2026-01-10"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def picture(width: int = 4, height: int = 3, color=(0, 94, 184), fmt: str = "PNG", mode: str = "RGB") -> bytes:
+    """A real picture file, as a camera or drawing program would save it, made by Pillow."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, (width, height), color).save(out, fmt)
+    return out.getvalue()
 
 
 def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:

@@ -7,13 +7,13 @@ import markdown
 import pytest
 
 from signpost.bodies import BodyCache
-from signpost.content import MarkdownRenderer, _QuickInline
+from signpost.content import MarkdownRenderer, QuickInline
 from signpost.incremental import Warm
 from signpost.model import Document, LinkTargets
 from signpost.pipeline import Project, load_site
 from signpost.problems import BuildFailed
 from signpost.sanitize import clean_html
-from tests.sitekit import ROOT, build_site, make_content, tip
+from tests.sitekit import ROOT, build_site, make_content, picture, tip
 
 
 def load(tmp_path, files, drafts=False):
@@ -31,7 +31,7 @@ def test_a_tip_is_read_with_defaults(tmp_path):
     assert [(h.level, h.id, h.text) for h in warm.headings] == [(2, "before", "Before"), (3, "slowly", "Slowly"),
                                                                 (2, "after", "After")]
     assert '<h2 id="before">Before</h2>' in warm.body_html
-    assert [t.name for t in site.tags] == ["running", "warm-up"]
+    assert [(t.slug, t.name) for t in site.tags] == [("running", "Running"), ("warm-up", "Warm up")]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -119,7 +119,7 @@ def test_links_to_headings_are_checked_against_the_headings_as_they_are_now(tmp_
     ("## A\n\n#### B\n", "content/tips/warm-up.md:10: The heading 'B' skips a level. Hint: Use ### for it."),
 ])
 def test_body_mistakes_are_explained(tmp_path, body, expected):
-    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body), "images/run.png": b"\x89PNG"})
+    _, problems = load(tmp_path, {"tips/warm-up.md": tip(body=body), "images/run.png": picture()})
     assert expected in problems, problems
 
 
@@ -232,13 +232,13 @@ def test_heading_ids_and_texts_are_those_of_the_toc_extension():
 
 def test_the_quick_inline_step_knows_every_inline_pattern():
     md = markdown.Markdown(extensions=["tables", "sane_lists"])
-    assert len(md.inlinePatterns) == len(_QuickInline.NEEDS) and all(n in md.inlinePatterns for n in _QuickInline.NEEDS)
+    assert len(md.inlinePatterns) == len(QuickInline.NEEDS) and all(n in md.inlinePatterns for n in QuickInline.NEEDS)
 
 
 def test_the_quick_inline_step_gives_the_html_of_the_stock_one():
     stock = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     quick = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    quick.treeprocessors.register(_QuickInline(quick), "inline", 20)
+    quick.treeprocessors.register(QuickInline(quick), "inline", 20)
     pieces = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![", "<", ">", "&", "&amp;", "&#169;", ";",
               "  \n", "\n", "\n\n", "## ", "- ", "1. ", "> ", "    ", "|", "---", "http://x.org", "a@b.c", "x.md",
               "<b>", "</b>", "<!--", "-->", "word", " ", "é", "'", '"', "=", ":"]

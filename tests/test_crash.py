@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from signpost.hosting import compressed, with_host_files
 from signpost.incremental import Warm
 from signpost.memo import SavedPages
 from signpost.pipeline import Project, build, load_site
 from signpost.problems import BuildFailed
 from signpost.render import render_site
+from signpost.search import index_pages
 from signpost.serve import Preview, rebuild
-from signpost.write import MARKER, marker_bytes, write_site
+from signpost.write import MARKER, marker_bytes, update_changed, write_site
 from tests.sitekit import ROOT, make_content, tip, write_files
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
@@ -59,9 +62,13 @@ def corpus(version: str) -> dict[str, str]:
 
 
 def render(content: Path) -> dict[str, bytes]:
+    """What a build of `content` writes: the pages, and the search index made from them."""
     site, problems = load_site(Project.at(ROOT, content))
     assert site is not None, problems
-    return render_site(site, ROOT / "templates")
+    pages = render_site(site, ROOT / "templates")
+    index = index_pages(pages)
+    index_copies = [copy for path, data in index.items() for copy in compressed(path, data)]
+    return {**dict(with_host_files(pages.items(), site.config)), **index, **dict(index_copies)}   # as a build writes it
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -399,6 +406,7 @@ def test_a_site_an_older_signpost_built_is_taken_over_if_this_build_replaces_all
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
     (out / MARKER).unlink()
+    shutil.rmtree(out / "pagefind")   # an older Signpost made no search index either
     (content / "tips/rest.md").unlink()
     with pytest.raises(BuildFailed) as failure:
         build(Project.at(ROOT, content), out)
@@ -416,6 +424,15 @@ def test_the_preview_keeps_its_list_of_files_true_as_saves_add_and_remove_pages(
     (content / "tips/rest.md").write_text("---\ntitle: [broken\n---\n")
     assert not rebuild(state)   # the error page replaces every page: the folder must still count as ours
     assert b"Something needs fixing" in (tmp_path / "preview/tips/rest/index.html").read_bytes()
+
+
+def test_a_page_that_goes_in_the_preview_leaves_no_empty_folder(tmp_path):
+    out = tmp_path / "preview"
+    first = {"index.html": b"home", "tags/running/index.html": b"tag", "tags/index.html": b"tags"}
+    write_site(first, out)
+    update_changed({"index.html": b"home", "tags/index.html": b"tags"}, first, out)
+    assert not (out / "tags/running").exists() and (out / "tags/index.html").exists()
+    write_site({"index.html": b"new"}, out)   # still all ours: a full write takes the folder over
 
 
 def test_without_renameat2_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):

@@ -6,16 +6,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "signpost"
 
 # Lowest first. A module may import from its own layer and the layers above it in this list.
 LAYERS = [
-    ("plain values and helpers", {"problems", "project", "version", "parallel", "readability", "weight", "lock"}),
+    ("plain values and helpers", {"problems", "project", "paths", "schema", "version", "parallel", "readability",
+                                  "weight", "lock"}),
     ("YAML, HTML cleaning, the output folder", {"yamlfile", "sanitize", "write"}),
     ("the quiz engine", {"quiz.model", "quiz.score", "quiz.analyse", "quiz.export", "quiz.scenarios"}),
-    ("the data model", {"model"}),
-    ("reading sources", {"sources", "config", "signoff", "quiz.load"}),
+    ("the data model", {"model", "topics"}),
+    ("reading sources", {"sources", "config", "signoff", "quiz.load", "pictures"}),
     ("Markdown → Tip and Page", {"content"}),
     ("what makes builds cheaper", {"bodies", "memo", "incremental"}),
+    ("made beside the pages: web editor, host files, search index", {"admin", "hosting", "search"}),
     ("render", {"render"}),
     ("the order of work", {"pipeline"}),
-    ("commands", {"check", "safety", "scaffold", "serve", "quiz.cli"}),
+    ("commands", {"check", "safety", "scaffold", "serve", "quiz.cli", "cli", "__main__"}),
 ]
 
 

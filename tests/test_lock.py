@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import build as command_line
+import signpost.cli as command_line
 from signpost import lock
 from signpost.lock import output_lock
 from signpost.pipeline import Project, build

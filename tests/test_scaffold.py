@@ -144,3 +144,45 @@ def test_the_next_steps_give_commands_that_work_outside_the_venv_as_editing_md_d
     makefile, editing = (ROOT / "Makefile").read_text(), (ROOT / "EDITING.md").read_text()
     assert "VENV := .venv\nPY := $(VENV)/bin/python\n" in makefile
     assert all(f".venv/bin/python build.py {command}" in editing for _, command in commands)
+
+
+# ---- Tags suggested from the title, from the tags other tips use ----
+
+SITE_TIPS = {"tips/warm-up.md": tip(tags="[running, warm-up, stretching]"),
+             "tips/cool-down.md": tip(title="Cool down", tags="[running, cool-down, stretching]"),
+             "tips/shoes.md": tip(title="Shoes", tags="[running, footwear]")}
+
+
+def tags_line(new) -> str:
+    return next(line for line in new.path.read_text(encoding="utf-8").split("\n") if line.startswith("tags:"))
+
+
+@pytest.mark.parametrize("title, tags", [
+    ("Stretches after long runs", "tags: [running, stretching]"),
+    ("Cooling down and stretching", "tags: [running, stretching, cool-down]"),  # most used first
+    ("Warm up in winter", "tags: [running, warm-up]"),
+    ("Slow down on hills", "tags: [running]"),   # 'down' alone is not 'cool-down'
+    ("Choosing a bike", "tags: [running]"),      # the tag on every tip keeps it no topic
+])
+def test_a_new_tip_gets_the_tags_its_title_speaks_of(tmp_path, title, tags):
+    _, new, problems = new_tip(tmp_path, title, SITE_TIPS)
+    assert problems == [] and tags_line(new) == tags
+
+
+def test_suggested_tags_come_from_the_site_not_a_fixed_list(tmp_path):
+    files = {"tips/warm-up.md": tip(tags="[cycling, knees]"), "tips/saddle.md": tip(title="Saddle", tags="[cycling]")}
+    _, new, _ = new_tip(tmp_path, "Knee pain on long rides", files)
+    assert tags_line(new) == "tags: [cycling, knees]"
+
+
+def test_with_no_tip_to_learn_from_the_tags_are_left_empty_and_the_tip_still_builds(tmp_path):
+    files = {"tips/warm-up.md": "not front matter\n"}   # unreadable: the build will say so, not `new`
+    project = Project.at(ROOT, make_content(tmp_path, {"site.yml": SITE_YML}, with_defaults=False))
+    (project.content / "tips").mkdir()
+    new, problems = create_tip(project, "Walk before you run", TODAY)
+    assert problems == [] and tags_line(new) == "tags: []"
+    site, problems = load_site(project, drafts=True)
+    assert problems == [] and site.tips[0].tags == ()
+    (project.content / "tips/warm-up.md").write_text(files["tips/warm-up.md"])
+    new, problems = create_tip(project, "Walk before you run again", TODAY)
+    assert problems == [] and tags_line(new) == "tags: []"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -307,6 +308,18 @@ def test_a_port_in_use_or_out_of_range_is_a_message_not_a_traceback(tmp_path):
             f"Hint: Stop the other server, or add --port {port + 1}.") in busy.stderr
     assert wrong.returncode == 2 and wrong.stderr.endswith(
         "error: argument --port: '99999' is not a port number from 1 to 65535\n")
+
+
+
+def test_ctrl_c_stops_the_preview_cleanly(tmp_path):
+    # Found while replacing livereload: Ctrl+C ended the process with a crash (exit status -11),
+    # its watching thread still inside watchfiles as Python shut down.
+    with preview_server(tmp_path, make_content(tmp_path)) as (server, _):
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=PATIENCE)
+    assert server.returncode == 0, (tmp_path / "serve.err").read_text() + (tmp_path / "serve.log").read_text()
+    assert "Preview stopped." in (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in (tmp_path / "serve.err").read_text()
 
 
 # ---- The live-reload socket (adversarial review, item 10) ----

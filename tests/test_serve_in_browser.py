@@ -16,7 +16,7 @@ def test_edit_break_and_fix_a_tip_while_previewing(page, tmp_path):
     original = tip_file.read_text(encoding="utf-8")
     with preview_server(tmp_path, content) as (_, port):
         page.goto(f"http://127.0.0.1:{port}/tips/shoes/")
-        page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
+        page.wait_for_function("() => window.signpostReload === 'listening'", timeout=10_000)
         seconds = []
         for edit in range(3):
             started = time.perf_counter()

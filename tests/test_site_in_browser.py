@@ -13,7 +13,7 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["", "tips/warm-up/", "tips/", "tags/running/", "about/", "404.html"])
+@pytest.mark.parametrize("path", ["", "tips/warm-up/", "tips/", "tags/cool-down/", "about/", "404.html", "search/"])
 def test_pages_have_no_wcag_violations(page, site_url, check_axe, path, viewport):
     page.set_viewport_size(viewport)
     page.goto(f"{site_url}/{path}")

@@ -264,9 +264,10 @@
       return null;
     }
 
+    // "of up to N", N every question: later answers can add questions (show_if) or end the quiz
+    // early, so a count of those asked so far would change mid-quiz; this one never does.
     function fillQuestion(element, id) {
-      var asked = askedNow();
-      element.querySelector("[data-progress]").textContent = "Question " + (asked.indexOf(id) + 1) + " of " + asked.length;
+      element.querySelector("[data-progress]").textContent = "Question " + (askedNow().indexOf(id) + 1) + " of up to " + data.questions.length;
       var picked = answers[id] || [];
       element.querySelectorAll("input").forEach(function (input) { input.checked = picked.indexOf(input.value) >= 0; });
     }

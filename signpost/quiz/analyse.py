@@ -174,7 +174,7 @@ def possible_answers(question: Question) -> list[tuple[str, ...]]:
     """Every valid answer to a shown question; () means skipped (only when optional)."""
     ids = [o.id for o in question.options]
     if not question.many:
-        answers = [(i,) for i in ids]
+        answers: list[tuple[str, ...]] = [(i,) for i in ids]
     else:
         shared = [o.id for o in question.options if not o.exclusive]
         answers = [combo for size in range(1, len(shared) + 1) for combo in itertools.combinations(shared, size)]
@@ -188,7 +188,7 @@ def answer_classes(quiz: Quiz, question: Question, named: frozenset, must_includ
     for answer in possible_answers(question):
         if must_include is not None and must_include not in answer:
             continue
-        picked = [question.option(i) for i in answer]
+        picked = [o for o in question.options if o.id in answer]
         raises = frozenset(f for o in picked for f in o.raises)
         points = sum(o.points or 0 for o in picked)
         key = (raises, frozenset(answer) & named, points if answer else None)
@@ -251,7 +251,7 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()))
         asked = {state: asks(quiz, question, state) for state in level}
         budget.spend(question, sum(asked.values()), len(classes))   # raises TooBig before the tables grow
-        step = {}     # state -> (answered here, the states it leads to)
+        step: dict[State, tuple[bool, tuple[State, ...]]] = {}     # state -> (answered here, the states it leads to)
         for state in level:
             if not asked[state]:
                 step[state] = (False, (state,))
@@ -390,7 +390,7 @@ def pinpoint_red_flags(quiz: Quiz, named: dict, path) -> list[Problem]:
             floors = {f: FLAG_FLOORS[f] for f in option.raises if f in FLAG_FLOORS}
             if not floors:
                 continue
-            for state, (count, example) in walk_states(quiz, named, (question.id, option.id)).items():
+            for state, (_count, example) in walk_states(quiz, named, (question.id, option.id)).items():
                 outcome = outcome_of(quiz, state)
                 flag = min(floors, key=lambda f: urgency_rank(floors[f]))
                 if outcome is not None and urgency_rank(outcome.urgency) > urgency_rank(floors[flag]):

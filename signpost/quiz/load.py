@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Protocol
 
 from ..model import Document, Heading, HeadingLink
-from ..problems import Problem, problem
+from ..problems import Problem, errors_in, problem
 from ..yamlfile import (YamlList, YamlMap, check_keys, load_yaml, read_bool, read_date, read_int, read_text,
                         read_text_list, suggest)
 from .analyse import TooBig, check_sizes, settled_outcomes
@@ -108,7 +108,7 @@ def load_quiz(text: str, display_path: str, tip_slugs: set[str] | None,
         heading_links=tuple(texts.heading_links),
     )
     check_dates(quiz, data, path, problems)
-    if any(p.severity == "error" for p in problems):
+    if errors_in(problems):
         return None, problems
     if check_sizes(quiz, path):   # too big to walk: the proof reports it
         return quiz, problems
@@ -236,7 +236,7 @@ def read_id(data: YamlMap, path, problems, kind: str) -> str:
 
 def check_unique(items, kind: str, path, problems, where: str = "") -> None:
     """Report each id used a second time, naming the line of the first."""
-    seen = {}
+    seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:
             problems.append(problem(path, item.line, f"The {kind} id '{item.id}' is used twice{where} "
@@ -336,7 +336,7 @@ def read_questions(data: YamlMap, path, problems, flags) -> list[Question]:
             if name not in score_ids:
                 problems.append(problem(path, m.line_of("scores"), f"Unknown score '{name}' in question '{q.id}'",
                                         suggest(name, score_ids) or "Declare it under 'scores:' at the top."))
-    finished = []
+    finished: list[Question] = []
     for index, (q, m) in enumerate(zip(questions, maps)):
         show_if = None
         if "show_if" in m:

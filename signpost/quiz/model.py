@@ -89,7 +89,7 @@ class Question:
     required: bool = True
     scores: tuple[str, ...] = ()    # score ids this question feeds
     reverse: bool = False
-    show_if: "Condition | None" = None
+    show_if: Condition | None = None
 
     @property
     def many(self) -> bool:

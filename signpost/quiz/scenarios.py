@@ -141,11 +141,17 @@ def failures(quiz: Quiz, runs, path: str, quiz_path: str) -> list[Problem]:
             problems.append(problem(path, scenario.line, f"Scenario '{scenario.patient}': these answers do not fit "
                                     f"the quiz: {' '.join(run.errors)}", try_it))
         elif not run.passed:
-            got, want = quiz.outcome(run.result.outcome), quiz.outcome(scenario.expect)
-            problems.append(problem(path, scenario.line, f"Scenario '{scenario.patient}' gets '{got.id}' "
-                                    f"({got.title}) but expects '{want.id}' ({want.title})",
+            got, want = titled(quiz, run.result.outcome), titled(quiz, scenario.expect)
+            problems.append(problem(path, scenario.line, f"Scenario '{scenario.patient}' gets {got} "
+                                    f"but expects {want}",
                                     f"Check the quiz's rules and flags, or this scenario. {try_it}"))
     return problems
+
+
+def titled(quiz: Quiz, outcome_id: str) -> str:
+    """'id' (title), or just 'id' for an outcome the quiz lacks (already reported where it is named)."""
+    outcome = quiz.outcome(outcome_id)
+    return f"'{outcome_id}' ({outcome.title})" if outcome else f"'{outcome_id}'"
 
 
 def coverage(quiz: Quiz, runs, path: str) -> list[Problem]:

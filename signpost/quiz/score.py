@@ -147,7 +147,10 @@ def walk_answers(quiz: Quiz, answers: dict) -> tuple[list[str], list[str], set[s
     """Go through the questions as a person would: (errors, asked, flags, chosen, stopped)."""
     errors = [f"Unknown question '{qid}'. {suggest(qid, [q.id for q in quiz.questions])}".rstrip()
               for qid in answers if quiz.question(qid) is None]
-    asked, flags, chosen, stopped_at = [], set(), {}, None
+    asked: list[str] = []
+    flags: set[str] = set()
+    chosen: dict[str, frozenset[str]] = {}
+    stopped_at = None
     for question in quiz.questions:
         picked = list(answers.get(question.id) or [])
         if stopped_at is not None:
@@ -255,6 +258,7 @@ def score_answers(quiz: Quiz, answers: dict[str, list[str]]) -> Result:
     if rule is None:
         raise AnswerError(["No rule matched these answers and the quiz has no catch-all."])
     outcome = quiz.outcome(rule.outcome)
+    assert outcome is not None, "load.py refuses a rule naming an unknown outcome"
     return Result(
         outcome=outcome.id,
         urgency=outcome.urgency,
