@@ -1,4 +1,4 @@
-"""Lighthouse (npm, pinned) on the home page, a tip and the quiz, in Debian's Chromium, mobile settings."""
+"""Lighthouse (npm, pinned) on every kind of page the site has, in Debian's Chromium, mobile settings."""
 import json
 import os
 import subprocess
@@ -40,7 +40,10 @@ def failed_audits(result: dict, category: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ["", "tips/warm-up/", "should-i-see-someone/"])
+# Each kind of page once: home, a tip, a tip with pictures, the tips list, a topic, a page, the
+# quiz, search and the 404 page.
+@pytest.mark.parametrize("path", ["", "tips/warm-up/", "tips/running-form/", "tips/", "tags/cool-down/", "about/",
+                                  "should-i-see-someone/", "search/", "404.html"])
 def test_lighthouse_scores(served_at_its_own_address, tmp_path, path):
     result = lighthouse(f"{served_at_its_own_address}/{path}", tmp_path / "report.json")
     assert result.get("runtimeError") is None, result["runtimeError"]

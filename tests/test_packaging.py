@@ -39,7 +39,7 @@ def pins(requirements: list[str]) -> dict[str, str]:
     """{name: version} of `name==version` requirements; anything looser fails here."""
     found = {}
     for requirement in requirements:
-        match = re.fullmatch(r"([A-Za-z0-9._-]+)==([A-Za-z0-9.+!-]+)", requirement)
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[A-Za-z0-9,._-]+\])?==([A-Za-z0-9.+!-]+)", requirement)
         assert match, f"pyproject.toml: '{requirement}' is not pinned exactly (name==version)"
         found[normalised(match[1])] = match[2]
     return found
