@@ -26,7 +26,7 @@ SOURCE_KEY = "__signpost_source"   # where signpost-cms.js keeps a file's origin
 LOCAL_PORT_OFFSET = 81             # decap-server listens on the preview's port + 81 (8000 → 8081)
 HERE = Path(__file__).parent / "admin"
 
-WIDGETS = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web address": {"widget": "string"},
+WIDGETS: dict[str, dict[str, object]] = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web address": {"widget": "string"},
            "switch": {"widget": "boolean"}, "whole number": {"widget": "number", "value_type": "int"},
            "date": {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
                     "time_format": False, "picker_utc": True},
@@ -42,8 +42,8 @@ def wanted(config: SiteConfig, preview: bool) -> bool:
     return preview or bool(config.cms_backend)
 
 
-def form_field(field: Field) -> dict:
-    entry = {"name": field.name, "label": field.label, **WIDGETS[field.kind], "required": field.required}
+def form_field(field: Field) -> dict[str, object]:
+    entry: dict[str, object] = {"name": field.name, "label": field.label, **WIDGETS[field.kind], "required": field.required}
     if field.hint:
         entry["hint"] = field.hint
     if field.kind == "switch":
@@ -51,13 +51,13 @@ def form_field(field: Field) -> dict:
     return entry
 
 
-def backend(config: SiteConfig) -> dict:
+def backend(config: SiteConfig) -> dict[str, object]:
     if config.cms_backend == "github":
         return {"name": "github", "repo": config.cms_repo, "branch": config.cms_branch}
     return {"name": "git-gateway", "branch": config.cms_branch}
 
 
-def cms_config(config: SiteConfig, preview: bool) -> dict:
+def cms_config(config: SiteConfig, preview: bool) -> dict[str, object]:
     """Decap's config.yml as a dict. The preview saves files through decap-server (simple
     saves, so the preview updates at once); a published site goes through the editorial
     workflow: draft → in review → ready, each a branch and pull request until published."""
@@ -67,7 +67,7 @@ def cms_config(config: SiteConfig, preview: bool) -> dict:
     settings = {"name": "settings", "label": "Settings", "editor": {"preview": False}, "files": [
         {"name": "site", "label": "Site settings", "file": "content/site.yml", "format": "signpost-yml",
          "fields": [form_field(f) for f in SITE_FIELDS]}]}
-    result = {
+    result: dict[str, object] = {
         "backend": backend(config),
         "media_folder": "content/images",
         "public_folder": "../images",

@@ -95,7 +95,8 @@ def policy_groups(folder: str, policies: dict[str, str | None], others: list[str
     no two overlapping: one wildcard for a folder holding only pages with one policy."""
     if folder and len(set(policies.values())) == 1 and not any(path.startswith(folder) for path in others):
         return [(f"{folder}*", next(iter(policies.values())))]
-    groups, subfolders = [], {}
+    groups: list[tuple[str, str | None]] = []
+    subfolders: dict[str, dict[str, str | None]] = {}
     for path in sorted(policies):
         rest = path[len(folder):]
         if "/" in rest:
@@ -120,7 +121,7 @@ def redirects_file(base_path: str) -> bytes | None:
     at the top of the host (Cloudflare Pages finds the nearest 404.html on its own)."""
     if base_path == "/":
         return None
-    return f"{base_path}* {base_path}404.html 404\n".encode("utf-8")
+    return f"{base_path}* {base_path}404.html 404\n".encode()
 
 
 def compressed(path: str, data: bytes) -> list[tuple[str, bytes]]:
@@ -260,8 +261,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m signpost.hosting SITE_FOLDER BASE_PATH ROOT [SERVER_NAME]\n"
               "  e.g. python -m signpost.hosting dist / /var/www/guidance guidance.lifeeffect.example")
         return 2
-    folder, base_path, root, *name = argv
-    print(nginx_server(policies_in(Path(folder)), base_path, root, *name), end="")
+    folder, base_path, root = argv[:3]
+    server_name = argv[3] if len(argv) == 4 else "_"   # nginx's catch-all name, as nginx_server's default
+    print(nginx_server(policies_in(Path(folder)), base_path, root, server_name), end="")
     return 0
 
 

@@ -24,6 +24,7 @@ import posixpath
 import re
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -101,15 +102,19 @@ def read_pictures(content: Path, known: dict | None = None):
     from .content import outside_problem   # content.py imports this module for its Markdown
 
     folder = content / "images"
-    pictures, files, problems, used, found = {}, {}, [], set(), set()
+    pictures: dict[str, Picture] = {}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    used: set[tuple[str, str]] = set()
+    found: set[str] = set()
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
             continue
         rel = file.relative_to(content).as_posix()
         display = f"{content.name}/{rel}"
-        data, refused = read_source(file, content, display, outside_problem)
-        if refused:
-            problems.append(refused)
+        data = read_source(file, content, display, outside_problem)
+        if isinstance(data, Problem):
+            problems.append(data)
             continue
         found.add(rel)
         digest = hashlib.sha256(data).hexdigest()
@@ -126,23 +131,24 @@ def read_pictures(content: Path, known: dict | None = None):
     return pictures, files, problems, frozenset(found)
 
 
-def read_source(file: Path, content: Path, display: str, outside_problem) -> tuple[bytes | None, Problem | None]:
+def read_source(file: Path, content: Path, display: str,
+                outside_problem: Callable[[Path, Path, str], Problem | None]) -> bytes | Problem:
     """A picture file's bytes, or why it can't be used (a link out of content/, not a picture, too big)."""
     refused = outside_problem(file, content, display)
     if refused:
-        return None, refused
+        return refused
     if file.suffix.lower() not in PHOTOS + DRAWINGS:  # an .html file would run its scripts on the site
-        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
+        return problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
                              f"Use a {', '.join(PHOTOS)} or .svg file.")
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
+            return problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
                                  f"(the limit is {MAX_FILE_BYTES // 1_000_000} MB)",
                                  "Save it smaller: 2,000 pixels wide is plenty for the site.")
-        return file.read_bytes(), None
+        return file.read_bytes()
     except OSError as error:
-        return None, problem(display, None, f"This file could not be read: {error.strerror}")
+        return problem(display, None, f"This file could not be read: {error.strerror}")
 
 
 def remembered_encoding(known: dict | None, digest: str, data: bytes, suffix: str) -> Encoded:
@@ -173,7 +179,7 @@ def encode_photo(data: bytes) -> Encoded:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
+            image: Image.Image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
             if image.width * image.height > MAX_PIXELS:
                 return too_many_pixels(f"{image.width:,} × {image.height:,} pixels")
             image.load()
@@ -206,7 +212,7 @@ def widths_for(width: int) -> list[int]:
     return list(dict.fromkeys([w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]))
 
 
-FORMATS = {  # Pillow format → (MIME type, extension, save options)
+FORMATS: dict[str, tuple[str, str, dict[str, int | bool]]] = {  # Pillow format → (MIME type, extension, save options)
     "AVIF": ("image/avif", "avif", {"quality": 55, "speed": 10}),   # 4x faster than speed 8 here, 4% larger
     "WEBP": ("image/webp", "webp", {"quality": 80, "method": 4}),
     "JPEG": ("image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
@@ -278,8 +284,8 @@ def refused_drawing(message: str, hint: str) -> Encoded:
 def drawing_size(root) -> tuple[int, int] | None:
     """Width and height in CSS pixels: from width/height in px, else the viewBox."""
     sizes = [NUMBER.fullmatch(root.get(name, "")) for name in ("width", "height")]
-    if all(sizes):
-        width, height = (round(float(found.group(1))) for found in sizes)
+    if sizes[0] and sizes[1]:
+        width, height = round(float(sizes[0].group(1))), round(float(sizes[1].group(1)))
     else:
         box = (root.get("viewBox") or "").replace(",", " ").split()
         try:
