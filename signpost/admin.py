@@ -12,10 +12,17 @@ patients' pages never needs node.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
 
 from .model import SiteConfig
 from .schema import PAGE_FIELDS, SITE_FIELDS, TIP_FIELDS, Field
+
+if TYPE_CHECKING:
+    from .hosting import OutputMemo
 
 DECAP_VERSION = "3.16.3"   # package.json pins the same; tests/test_admin.py checks they agree
 YAML_VERSION = "2.8.2"
@@ -117,7 +124,7 @@ def yaml_dist(root: Path) -> Path:
     return root / "node_modules" / "yaml" / "browser" / "dist"
 
 
-def page_context(config: SiteConfig, preview: bool, root: Path) -> dict:
+def page_context(config: SiteConfig, preview: bool, root: Path) -> dict[str, str]:
     """What templates/admin/index.html needs: where the scripts come from and the policy."""
     local = bundled(root)
     return {
@@ -144,7 +151,7 @@ def admin_sources(root: Path) -> dict[str, Path]:
     return files
 
 
-def copied(out_path: str, source: Path, memo) -> bytes:
+def copied(out_path: str, source: Path, memo: OutputMemo | None) -> bytes:
     """A file's bytes, taken from the last render while the file is unchanged: the bundle is
     6.8 MB, too much to read again on every save in the preview."""
     if memo is None:
@@ -158,7 +165,8 @@ def copied(out_path: str, source: Path, memo) -> bytes:
     return data
 
 
-def render_admin(env, config: SiteConfig, preview: bool, root: Path, memo=None):
+def render_admin(env: Environment, config: SiteConfig, preview: bool, root: Path,
+                 memo: OutputMemo | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output path, bytes) for everything under admin/, or nothing when it is not wanted."""
     if not wanted(config, preview):
         return
