@@ -36,10 +36,10 @@ def normalised(name: str) -> str:
 
 
 def pins(requirements: list[str]) -> dict[str, str]:
-    """{name: version} of `name==version` requirements; anything looser fails here."""
+    """{name: version} of `name==version` (or `name[extra]==version`) requirements; anything looser fails here."""
     found = {}
     for requirement in requirements:
-        match = re.fullmatch(r"([A-Za-z0-9._-]+)==([A-Za-z0-9.+!-]+)", requirement)
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[a-z,]+\])?==([A-Za-z0-9.+!-]+)", requirement)
         assert match, f"pyproject.toml: '{requirement}' is not pinned exactly (name==version)"
         found[normalised(match[1])] = match[2]
     return found
