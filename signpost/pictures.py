@@ -24,13 +24,27 @@ import posixpath
 import re
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from markdown.treeprocessors import Treeprocessor
 
+from .model import LinkTargets, Tip
 from .problems import Problem, problem
+from .yamlfile import YamlMap
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from PIL.Image import Image
+
+    from .content import Document   # content.py imports this module
+
+# A build's cache of what was made, by (kind, inputs...) → (inputs, what was made): pictures keep
+# their Encoded there beside tips and quizzes (BodyCache.made), so an entry's value is any of those.
+MadeCache = MutableMapping[tuple[str, ...], tuple[tuple[str, ...], Any]]
 
 PHOTOS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 DRAWINGS = (".svg",)
@@ -92,7 +106,8 @@ class Encoded:
 
 # ---- Reading content/images/ ----
 
-def read_pictures(content: Path, known: dict | None = None):
+def read_pictures(content: Path, known: MadeCache | None = None
+                  ) -> tuple[dict[str, Picture], dict[str, bytes], list[Problem], frozenset[str]]:
     """Every picture under content/images/: ({source path: Picture}, {output path: bytes}, problems,
     every picture file's source path, usable or not: a tip showing a broken one is not told it is missing).
 
@@ -101,15 +116,19 @@ def read_pictures(content: Path, known: dict | None = None):
     from .content import outside_problem   # content.py imports this module for its Markdown
 
     folder = content / "images"
-    pictures, files, problems, used, found = {}, {}, [], set(), set()
+    pictures: dict[str, Picture] = {}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    used: set[tuple[str, str]] = set()
+    found: set[str] = set()
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
             continue
         rel = file.relative_to(content).as_posix()
         display = f"{content.name}/{rel}"
-        data, refused = read_source(file, content, display, outside_problem)
-        if refused:
-            problems.append(refused)
+        data = read_source(file, content, display, outside_problem)
+        if isinstance(data, Problem):
+            problems.append(data)
             continue
         found.add(rel)
         digest = hashlib.sha256(data).hexdigest()
@@ -126,30 +145,32 @@ def read_pictures(content: Path, known: dict | None = None):
     return pictures, files, problems, frozenset(found)
 
 
-def read_source(file: Path, content: Path, display: str, outside_problem) -> tuple[bytes | None, Problem | None]:
+def read_source(file: Path, content: Path, display: str,
+                outside_problem: Callable[[Path, Path, str], Problem | None]) -> bytes | Problem:
     """A picture file's bytes, or why it can't be used (a link out of content/, not a picture, too big)."""
     refused = outside_problem(file, content, display)
     if refused:
-        return None, refused
+        return refused
     if file.suffix.lower() not in PHOTOS + DRAWINGS:  # an .html file would run its scripts on the site
-        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
+        return problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
                              f"Use a {', '.join(PHOTOS)} or .svg file.")
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
+            return problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
                                  f"(the limit is {MAX_FILE_BYTES // 1_000_000} MB)",
                                  "Save it smaller: 2,000 pixels wide is plenty for the site.")
-        return file.read_bytes(), None
+        return file.read_bytes()
     except OSError as error:
-        return None, problem(display, None, f"This file could not be read: {error.strerror}")
+        return problem(display, None, f"This file could not be read: {error.strerror}")
 
 
-def remembered_encoding(known: dict | None, digest: str, data: bytes, suffix: str) -> Encoded:
+def remembered_encoding(known: MadeCache | None, digest: str, data: bytes, suffix: str) -> Encoded:
     """encode(data), or what it gave last time for the same bytes."""
     name = ("picture", digest)
-    if known is not None and name in known:
-        return known[name][1]
+    last = known.get(name) if known is not None else None
+    if last is not None and isinstance(made := last[1], Encoded):   # the cache is read back from a file
+        return made
     encoded = encode_drawing(data) if suffix in DRAWINGS else encode_photo(data)
     if known is not None:
         known[name] = ((digest,), encoded)   # the shape pipeline.remembered gives its entries
@@ -173,7 +194,7 @@ def encode_photo(data: bytes) -> Encoded:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
+            image: Image.Image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
             if image.width * image.height > MAX_PIXELS:
                 return too_many_pixels(f"{image.width:,} × {image.height:,} pixels")
             image.load()
@@ -206,7 +227,7 @@ def widths_for(width: int) -> list[int]:
     return list(dict.fromkeys([w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]))
 
 
-FORMATS = {  # Pillow format → (MIME type, extension, save options)
+FORMATS: dict[str, tuple[str, str, dict[str, int | bool]]] = {  # Pillow format → (MIME type, extension, save options)
     "AVIF": ("image/avif", "avif", {"quality": 55, "speed": 10}),   # 4x faster than speed 8 here, 4% larger
     "WEBP": ("image/webp", "webp", {"quality": 80, "method": 4}),
     "JPEG": ("image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
@@ -214,7 +235,7 @@ FORMATS = {  # Pillow format → (MIME type, extension, save options)
 }
 
 
-def encoded_file(image, fmt: str) -> tuple[int, int, str, str, bytes]:
+def encoded_file(image: Image, fmt: str) -> tuple[int, int, str, str, bytes]:
     mime, ext, options = FORMATS[fmt]
     out = io.BytesIO()
     image.save(out, fmt, **options)
@@ -275,11 +296,11 @@ def refused_drawing(message: str, hint: str) -> Encoded:
     return Encoded(0, 0, (), ((message, hint, "error"),))
 
 
-def drawing_size(root) -> tuple[int, int] | None:
+def drawing_size(root: ET.Element) -> tuple[int, int] | None:
     """Width and height in CSS pixels: from width/height in px, else the viewBox."""
     sizes = [NUMBER.fullmatch(root.get(name, "")) for name in ("width", "height")]
-    if all(sizes):
-        width, height = (round(float(found.group(1))) for found in sizes)
+    if sizes[0] and sizes[1]:
+        width, height = round(float(sizes[0].group(1))), round(float(sizes[1].group(1)))
     else:
         box = (root.get("viewBox") or "").replace(",", " ").split()
         try:
@@ -289,7 +310,7 @@ def drawing_size(root) -> tuple[int, int] | None:
     return (width, height) if 0 < width <= 10_000 and 0 < height <= 10_000 else None
 
 
-def serialise(element, removed: set[str], top: bool = True) -> str:
+def serialise(element: ET.Element, removed: set[str], top: bool = True) -> str:
     """The element with only allowed parts, as SVG text; what was dropped goes into `removed`."""
     name = local_name(element.tag, removed)
     if name is None:
@@ -305,7 +326,7 @@ def serialise(element, removed: set[str], top: bool = True) -> str:
     return f"<{name}{''.join(attributes)}>{''.join(inner)}</{name}>"
 
 
-def local_name(tag, removed: set[str]) -> str | None:
+def local_name(tag: object, removed: set[str]) -> str | None:
     """An allowed SVG element's name; None (noted) for anything else, comments and scripts included."""
     if not isinstance(tag, str):  # a comment or processing instruction
         return None
@@ -316,7 +337,7 @@ def local_name(tag, removed: set[str]) -> str | None:
     return None
 
 
-def allowed_attributes(element, name: str, removed: set[str]):
+def allowed_attributes(element: ET.Element, name: str, removed: set[str]) -> Iterator[tuple[str, str]]:
     """(name, value) of the attributes an element keeps: known drawing attributes, links only inside it."""
     for key, value in element.attrib.items():
         plain = "href" if key == f"{{{XLINK}}}href" else key
@@ -355,7 +376,7 @@ def picture_element(picture: Picture, alt: str, base_path: str, eager: bool = Fa
     return element
 
 
-def srcset(variants, base_path: str) -> str:
+def srcset(variants: Iterable[Variant], base_path: str) -> str:
     return ", ".join(f"{base_path}{v.path} {v.width}w" for v in variants)
 
 
@@ -381,15 +402,14 @@ class PictureTreeprocessor(Treeprocessor):
     Runs after links are rewritten (content._LinkRewriter), which reports a missing picture or
     missing alt text; an <img> whose src is not one of ours is left as it is."""
 
-    def __init__(self, md, links):
+    def __init__(self, md: Markdown, links: LinkTargets | None) -> None:
         super().__init__(md)
         self.links = links
 
-    def run(self, root):
-        pictures = getattr(self.links, "pictures", None)
-        if not pictures or root.find(".//img") is None:   # most bodies: no walk through the tree in Python
-            return root
-        base = self.links.base_path
+    def run(self, root: ET.Element) -> ET.Element:
+        if self.links is None or not self.links.pictures or root.find(".//img") is None:
+            return root   # most bodies: no walk through the tree in Python
+        pictures, base = self.links.pictures, self.links.base_path
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 picture = pictures.get(child.get("src", "")[len(base):]) if child.tag == "img" else None
@@ -404,7 +424,7 @@ class PictureTreeprocessor(Treeprocessor):
 
 # ---- A tip's hero picture (front matter `hero:` and `hero_alt:`) ----
 
-def read_hero(meta, display: str, doc_path: str, pictures: dict[str, Picture], base_path: str) -> tuple[str, list[Problem]]:
+def read_hero(meta: YamlMap, display: str, doc_path: str, pictures: dict[str, Picture], base_path: str) -> tuple[str, list[Problem]]:
     """The hero's HTML ("" without one) and any problem with it, at the front matter's line."""
     written, alt = meta.get("hero"), meta.get("hero_alt")
     if written is None:
@@ -427,7 +447,8 @@ def read_hero(meta, display: str, doc_path: str, pictures: dict[str, Picture], b
     return hero_html(picture, alt.strip(), base_path), []
 
 
-def with_hero(tip, doc, pictures: dict[str, Picture], base_path: str):
+def with_hero(tip: Tip | None, doc: Document, pictures: dict[str, Picture],
+              base_path: str) -> tuple[Tip | None, list[Problem]]:
     """The tip with its hero picture's HTML; (tip or None, problems)."""
     if tip is None:
         return None, []
