@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from corpus import DEFAULT_SEED, write_corpus
+from corpus import DEFAULT_SEED, write_corpus  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -235,7 +235,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=RESULTS / "peers.json")
     args = parser.parse_args(argv)
     commands, unavailable = install_peers()
-    report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": git_commit(),
               "machine": machine(), "seed": args.seed, "versions": versions(commands),
               "unavailable": unavailable, "sizes": []}
     for n in args.sizes:

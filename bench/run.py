@@ -192,7 +192,7 @@ def table(report: dict) -> str:
 
 def run(sizes, runs: int, large_runs: int, edits: int, seed: int) -> dict:
     """Every measurement, in one report."""
-    report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": git_commit(),
               "machine": machine(), "seed": seed, "sizes": [], "preview": {}, "preview_tips": PREVIEW_SIZE}
     for n in sizes:
         times = large_runs if n >= LARGE else runs

@@ -12,10 +12,17 @@ patients' pages never needs node.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
 
 from .model import SiteConfig
 from .schema import PAGE_FIELDS, SITE_FIELDS, TIP_FIELDS, Field
+
+if TYPE_CHECKING:
+    from .hosting import OutputMemo
 
 DECAP_VERSION = "3.16.3"   # package.json pins the same; tests/test_admin.py checks they agree
 YAML_VERSION = "2.8.2"
@@ -26,7 +33,7 @@ SOURCE_KEY = "__signpost_source"   # where signpost-cms.js keeps a file's origin
 LOCAL_PORT_OFFSET = 81             # decap-server listens on the preview's port + 81 (8000 → 8081)
 HERE = Path(__file__).parent / "admin"
 
-WIDGETS = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web address": {"widget": "string"},
+WIDGETS: dict[str, dict[str, object]] = {"text": {"widget": "string"}, "long text": {"widget": "text"}, "web address": {"widget": "string"},
            "switch": {"widget": "boolean"}, "whole number": {"widget": "number", "value_type": "int"},
            "date": {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
                     "time_format": False, "picker_utc": True},
@@ -42,8 +49,8 @@ def wanted(config: SiteConfig, preview: bool) -> bool:
     return preview or bool(config.cms_backend)
 
 
-def form_field(field: Field) -> dict:
-    entry = {"name": field.name, "label": field.label, **WIDGETS[field.kind], "required": field.required}
+def form_field(field: Field) -> dict[str, object]:
+    entry: dict[str, object] = {"name": field.name, "label": field.label, **WIDGETS[field.kind], "required": field.required}
     if field.hint:
         entry["hint"] = field.hint
     if field.kind == "switch":
@@ -51,13 +58,13 @@ def form_field(field: Field) -> dict:
     return entry
 
 
-def backend(config: SiteConfig) -> dict:
+def backend(config: SiteConfig) -> dict[str, object]:
     if config.cms_backend == "github":
         return {"name": "github", "repo": config.cms_repo, "branch": config.cms_branch}
     return {"name": "git-gateway", "branch": config.cms_branch}
 
 
-def cms_config(config: SiteConfig, preview: bool) -> dict:
+def cms_config(config: SiteConfig, preview: bool) -> dict[str, object]:
     """Decap's config.yml as a dict. The preview saves files through decap-server (simple
     saves, so the preview updates at once); a published site goes through the editorial
     workflow: draft → in review → ready, each a branch and pull request until published."""
@@ -67,7 +74,7 @@ def cms_config(config: SiteConfig, preview: bool) -> dict:
     settings = {"name": "settings", "label": "Settings", "editor": {"preview": False}, "files": [
         {"name": "site", "label": "Site settings", "file": "content/site.yml", "format": "signpost-yml",
          "fields": [form_field(f) for f in SITE_FIELDS]}]}
-    result = {
+    result: dict[str, object] = {
         "backend": backend(config),
         "media_folder": "content/images",
         "public_folder": "../images",
@@ -117,7 +124,7 @@ def yaml_dist(root: Path) -> Path:
     return root / "node_modules" / "yaml" / "browser" / "dist"
 
 
-def page_context(config: SiteConfig, preview: bool, root: Path) -> dict:
+def page_context(config: SiteConfig, preview: bool, root: Path) -> dict[str, str]:
     """What templates/admin/index.html needs: where the scripts come from and the policy."""
     local = bundled(root)
     return {
@@ -144,7 +151,7 @@ def admin_sources(root: Path) -> dict[str, Path]:
     return files
 
 
-def copied(out_path: str, source: Path, memo) -> bytes:
+def copied(out_path: str, source: Path, memo: OutputMemo | None) -> bytes:
     """A file's bytes, taken from the last render while the file is unchanged: the bundle is
     6.8 MB, too much to read again on every save in the preview."""
     if memo is None:
@@ -158,7 +165,8 @@ def copied(out_path: str, source: Path, memo) -> bytes:
     return data
 
 
-def render_admin(env, config: SiteConfig, preview: bool, root: Path, memo=None):
+def render_admin(env: Environment, config: SiteConfig, preview: bool, root: Path,
+                 memo: OutputMemo | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output path, bytes) for everything under admin/, or nothing when it is not wanted."""
     if not wanted(config, preview):
         return

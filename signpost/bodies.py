@@ -75,7 +75,7 @@ class BodyCache:
     _as_loaded: tuple = field(default=(), repr=False)   # what the cache held when loaded
 
     @classmethod
-    def load(cls, path: Path) -> "BodyCache":
+    def load(cls, path: Path) -> BodyCache:
         """The cache saved at path, or an empty one if it is missing, unreadable or from other code.
 
         pickle, not JSON: it keeps the parsed front matter as it is and loads several times

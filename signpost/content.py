@@ -248,7 +248,7 @@ def paragraphs(text: str):
 class _LinkRewriter(Treeprocessor):
     """Turns links to source files (shoes.md, ../quiz/x.yml, ../images/a.png) into site URLs."""
 
-    def __init__(self, md, renderer: "MarkdownRenderer"):
+    def __init__(self, md, renderer: MarkdownRenderer):
         super().__init__(md)
         self.renderer = renderer
 

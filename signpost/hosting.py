@@ -18,8 +18,10 @@ import gzip
 import hashlib
 import html
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import brotli
 
@@ -73,11 +75,20 @@ def page_urls(path: str) -> list[str]:
     return [path]
 
 
+class OutputMemo(Protocol):
+    """What a build's memo of its last output offers (memo.RenderMemo, memo.SavedPages): files
+    kept by a key, so what the same input made last time is reused instead of made again."""
+
+    def expects(self, path: str, key: str) -> bool: ...
+    def reuse(self, path: str, key: str) -> bytes | None: ...
+    def keep(self, path: str, key: str, data: bytes) -> None: ...
+
+
 def is_precompressed(path: str) -> bool:
     return path.endswith(COMPRESSED_SUFFIXES) and path[:-3].endswith(TEXT_SUFFIXES)
 
 
-def header_rules(policies: dict[str, str | None], others, base_path: str = "/") -> list[Rule]:
+def header_rules(policies: dict[str, str | None], others: Iterable[str], base_path: str = "/") -> list[Rule]:
     """Every `_headers` rule: security headers for the whole site, then each page's policy and
     cache time, then a year's cache for fingerprinted assets. `policies`: page path → its
     meta policy; `others`: every other file's path (precompressed siblings left out)."""
@@ -95,7 +106,8 @@ def policy_groups(folder: str, policies: dict[str, str | None], others: list[str
     no two overlapping: one wildcard for a folder holding only pages with one policy."""
     if folder and len(set(policies.values())) == 1 and not any(path.startswith(folder) for path in others):
         return [(f"{folder}*", next(iter(policies.values())))]
-    groups, subfolders = [], {}
+    groups: list[tuple[str, str | None]] = []
+    subfolders: dict[str, dict[str, str | None]] = {}
     for path in sorted(policies):
         rest = path[len(folder):]
         if "/" in rest:
@@ -120,7 +132,7 @@ def redirects_file(base_path: str) -> bytes | None:
     at the top of the host (Cloudflare Pages finds the nearest 404.html on its own)."""
     if base_path == "/":
         return None
-    return f"{base_path}* {base_path}404.html 404\n".encode("utf-8")
+    return f"{base_path}* {base_path}404.html 404\n".encode()
 
 
 def compressed(path: str, data: bytes) -> list[tuple[str, bytes]]:
@@ -134,7 +146,7 @@ def compressed(path: str, data: bytes) -> list[tuple[str, bytes]]:
     return [(name, packed) for name, packed in made if len(packed) < len(data)]
 
 
-def compressed_again(path: str, data: bytes, memo) -> list[tuple[str, bytes]]:
+def compressed_again(path: str, data: bytes, memo: OutputMemo | None) -> list[tuple[str, bytes]]:
     """compressed(), or with a build's memo (memo.py) the last build's files when they were made
     from the same bytes: a warm build compresses only the files that changed."""
     if memo is None:
@@ -142,13 +154,15 @@ def compressed_again(path: str, data: bytes, memo) -> list[tuple[str, bytes]]:
     digest = getattr(data, "sha256", "") or hashlib.sha256(data).hexdigest()
     key = f"{COMPRESSION_KEY} {digest}"
     last = [(name, memo.reuse(name, key)) for name in (f"{path}.br", f"{path}.gz") if memo.expects(name, key)]
-    made = last if last and all(packed is not None for _, packed in last) else compressed(path, data)
+    kept = [(name, packed) for name, packed in last if packed is not None]
+    made = kept if last and len(kept) == len(last) else compressed(path, data)
     for name, packed in made:
         memo.keep(name, key, packed)
     return made
 
 
-def with_host_files(files, config: SiteConfig, memo=None):
+def with_host_files(files: Iterable[tuple[str, bytes]], config: SiteConfig,
+                    memo: OutputMemo | None = None) -> Iterator[tuple[str, bytes]]:
     """The site's files, each followed by its precompressed copies, then the host files.
     `files` as render.render_pages yields them; one page at a time is held, as there. `memo` is
     the build's Incremental.last_files (None for a cold build: everything compressed afresh)."""
@@ -163,9 +177,9 @@ def with_host_files(files, config: SiteConfig, memo=None):
         yield from compressed_again(path, data, memo)
     host_files = {"_headers": headers_file(header_rules(policies, others, config.base_path)),
                   "_redirects": redirects_file(config.base_path)}
-    for path, data in host_files.items():
-        if data is not None:
-            yield path, same_as_last_time(path, data, memo)
+    for path, host_file in host_files.items():
+        if host_file is not None:
+            yield path, same_as_last_time(path, host_file, memo)
 
 
 def compress_in_folder(folder: Path, paths: list[str]) -> list[str]:
@@ -179,7 +193,7 @@ def compress_in_folder(folder: Path, paths: list[str]) -> list[str]:
     return paths + written
 
 
-def same_as_last_time(path: str, data: bytes, memo) -> bytes:
+def same_as_last_time(path: str, data: bytes, memo: OutputMemo | None) -> bytes:
     """data, or with a memo the last build's file when it holds these very bytes (then it is
     linked, not written again), as render.py does for assets."""
     if memo is None:
@@ -261,8 +275,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m signpost.hosting SITE_FOLDER BASE_PATH ROOT [SERVER_NAME]\n"
               "  e.g. python -m signpost.hosting dist / /var/www/guidance guidance.lifeeffect.example")
         return 2
-    folder, base_path, root, *name = argv
-    print(nginx_server(policies_in(Path(folder)), base_path, root, *name), end="")
+    folder, base_path, root = argv[:3]
+    server_name = argv[3] if len(argv) == 4 else "_"   # nginx's catch-all name, as nginx_server's default
+    print(nginx_server(policies_in(Path(folder)), base_path, root, server_name), end="")
     return 0
 
 

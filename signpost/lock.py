@@ -12,6 +12,7 @@ import fcntl
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .problems import BuildFailed, problem
@@ -25,7 +26,7 @@ def lock_path(out: Path) -> Path:
 
 
 @contextlib.contextmanager
-def output_lock(out: Path, shown_as: Path | None = None, give_up_after: float | None = None):
+def output_lock(out: Path, shown_as: Path | None = None, give_up_after: float | None = None) -> Iterator[None]:
     """Hold the lock on `out` (resolved; its parent must exist) for the `with` block; wait while
     another build holds it, saying so after a while, and fail with a problem after a timeout.
     Messages name the folder as `shown_as` (as the person typed it)."""

@@ -13,6 +13,13 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+T = TypeVar("T")
 
 # Below this many items, starting worker processes costs more than it saves.
 PARALLEL_FROM = 100
@@ -20,7 +27,7 @@ CHUNK = 50   # items per task sent to a worker
 STREAM_CHUNK = 25   # pages per task in stream_chunks
 
 
-def map_chunks(work, items: list, workers: int, *args) -> list:
+def map_chunks(work: Callable[..., list[T]], items: list[Any], workers: int, *args: object) -> list[T]:
     """[result per item], in order, where work(*args, chunk) returns one result per item of chunk;
     done in `workers` processes when there are enough items, else here.
 
@@ -35,13 +42,14 @@ def map_chunks(work, items: list, workers: int, *args) -> list:
                 for result in chunk_results]
 
 
-def stream_chunks(work, count: int, workers: int, job: tuple):
+def stream_chunks(work: Callable[..., list[T]], count: int, workers: int,
+                  job: tuple[object, ...]) -> Iterator[T]:
     """Yield work(*job, start, stop)'s results for consecutive ranges of range(count), in order.
 
     The workers inherit `job` through fork, so nothing is pickled but the ranges and results,
     and only a few chunks' results wait at a time: a big site never piles up in memory."""
     with fork_pool(workers, initializer=_take_job, initargs=(work, job)) as pool:
-        waiting: deque = deque()
+        waiting: deque[Future[list[T]]] = deque()
         for start in range(0, count, STREAM_CHUNK):
             waiting.append(pool.submit(_run_job, start, min(start + STREAM_CHUNK, count)))
             if len(waiting) > 2 * workers:
@@ -50,16 +58,18 @@ def stream_chunks(work, count: int, workers: int, job: tuple):
             yield from waiting.popleft().result()
 
 
-def fork_pool(workers: int, initializer=None, initargs=()):
+def fork_pool(workers: int, initializer: Callable[..., object] | None = None,
+              initargs: tuple[object, ...] = ()) -> ProcessPoolExecutor:
     """A pool of `workers` forked processes, each of which dies if this process does."""
     from concurrent.futures import ProcessPoolExecutor  # imported only when used (30 ms)
     from multiprocessing import get_context
 
+    start_args: tuple[int, Callable[..., object] | None, *tuple[object, ...]] = (os.getpid(), initializer, *initargs)
     return ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
-                               initargs=(os.getpid(), initializer, *initargs))
+                               initargs=start_args)
 
 
-def _start_worker(parent: int, initializer=None, *initargs) -> None:
+def _start_worker(parent: int, initializer: Callable[..., object] | None = None, *initargs: object) -> None:
     """In a new worker: die with `parent`, then run the pool's own initializer.
 
     A killed build's workers would otherwise wait forever on the task pipe, which their
@@ -85,7 +95,7 @@ def _ask_linux_to_kill_me_with_my_parent() -> bool:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return False
-    return prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    return int(prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
 
 
 def _exit_when_orphaned(parent: int) -> None:
@@ -95,14 +105,16 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
-_job: tuple = ()   # in a stream_chunks worker: (work, job), inherited through fork
+_job: tuple[Callable[..., list[Any]], tuple[object, ...]] | None = None   # in a stream_chunks worker: (work, job)
 
 
-def _take_job(*job) -> None:
+def _take_job(work: Callable[..., list[Any]], job: tuple[object, ...]) -> None:
     global _job
-    _job = job
+    _job = (work, job)
 
 
-def _run_job(start: int, stop: int) -> list:
+def _run_job(start: int, stop: int) -> list[Any]:
+    if _job is None:
+        raise RuntimeError("_run_job runs only in a stream_chunks worker, which is given its job first")
     work, job = _job
     return work(*job, start, stop)

@@ -24,15 +24,23 @@ import posixpath
 import re
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 from markdown.treeprocessors import Treeprocessor
 
+from .model import LinkTargets, Tip
 from .problems import Problem, problem
+from .yamlfile import YamlMap
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from PIL.Image import Image
+
+    from .model import Document
 
 PHOTOS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 DRAWINGS = (".svg",)
@@ -111,7 +119,7 @@ def make_afresh(name: tuple[str, str], make: Callable[..., T], *inputs: Any) -> 
     return make(*inputs)
 
 
-def read_pictures(content: Path, make: Callable = make_afresh) -> PicturesRead:
+def read_pictures(content: Path, make: Callable[..., Any] = make_afresh) -> PicturesRead:
     """Every picture under content/images/, encoded.
 
     `make` is the build's Incremental.make: each encoding is made under ("picture", SHA-256 of
@@ -120,20 +128,24 @@ def read_pictures(content: Path, make: Callable = make_afresh) -> PicturesRead:
     from .sources import outside_problem   # sources.py reads the files; this module only pictures
 
     folder = content / "images"
-    pictures, files, problems, used, found = {}, {}, [], set(), set()
+    pictures: dict[str, Picture] = {}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    used: set[tuple[str, str]] = set()
+    found: set[str] = set()
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if file.is_dir() and not file.is_symlink() or file.name.startswith("."):  # .DS_Store: never published
             continue
         rel = file.relative_to(content).as_posix()
         display = f"{content.name}/{rel}"
-        data, refused = read_source(file, content, display, outside_problem)
-        if refused:
-            problems.append(refused)
+        data = read_source(file, content, display, outside_problem)
+        if isinstance(data, Problem):
+            problems.append(data)
             continue
         found.add(rel)
         digest = hashlib.sha256(data).hexdigest()
         used.add(("picture", digest))
-        encoded = make(("picture", digest), encoding_of(data, file.suffix.lower()), digest)
+        encoded: Encoded = make(("picture", digest), encoding_of(data, file.suffix.lower()), digest)
         problems += [problem(display, None, message, hint, severity) for message, hint, severity in encoded.notes]
         if encoded.files:
             picture = picture_from(rel, digest, encoded)
@@ -142,23 +154,24 @@ def read_pictures(content: Path, make: Callable = make_afresh) -> PicturesRead:
     return PicturesRead(pictures, files, problems, frozenset(found), used)
 
 
-def read_source(file: Path, content: Path, display: str, outside_problem) -> tuple[bytes | None, Problem | None]:
+def read_source(file: Path, content: Path, display: str,
+                outside_problem: Callable[[Path, Path, str], Problem | None]) -> bytes | Problem:
     """A picture file's bytes, or why it can't be used (a link out of content/, not a picture, too big)."""
     refused = outside_problem(file, content, display)
     if refused:
-        return None, refused
+        return refused
     if file.suffix.lower() not in PHOTOS + DRAWINGS:  # an .html file would run its scripts on the site
-        return None, problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
+        return problem(display, None, f"Only pictures can go in the images folder, not '{file.name}'",
                              f"Use a {', '.join(PHOTOS)} or .svg file.")
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
+            return problem(display, None, f"This picture is {size / 1e6:.0f} MB, too big to publish "
                                  f"(the limit is {MAX_FILE_BYTES // 1_000_000} MB)",
                                  "Save it smaller: 2,000 pixels wide is plenty for the site.")
-        return file.read_bytes(), None
+        return file.read_bytes()
     except OSError as error:
-        return None, problem(display, None, f"This file could not be read: {error.strerror}")
+        return problem(display, None, f"This file could not be read: {error.strerror}")
 
 
 def encoding_of(data: bytes, suffix: str) -> Callable[[str], Encoded]:
@@ -184,7 +197,7 @@ def encode_photo(data: bytes) -> Encoded:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
+            image: Image.Image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)   # reads the header only
             if image.width * image.height > MAX_PIXELS:
                 return too_many_pixels(f"{image.width:,} × {image.height:,} pixels")
             image.load()
@@ -217,7 +230,7 @@ def widths_for(width: int) -> list[int]:
     return list(dict.fromkeys([w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]))
 
 
-FORMATS = {  # Pillow format → (MIME type, extension, save options)
+FORMATS: dict[str, tuple[str, str, dict[str, int | bool]]] = {  # Pillow format → (MIME type, extension, save options)
     "AVIF": ("image/avif", "avif", {"quality": 55, "speed": 10}),   # 4x faster than speed 8 here, 4% larger
     "WEBP": ("image/webp", "webp", {"quality": 80, "method": 4}),
     "JPEG": ("image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
@@ -225,7 +238,7 @@ FORMATS = {  # Pillow format → (MIME type, extension, save options)
 }
 
 
-def encoded_file(image, fmt: str) -> tuple[int, int, str, str, bytes]:
+def encoded_file(image: Image, fmt: str) -> tuple[int, int, str, str, bytes]:
     mime, ext, options = FORMATS[fmt]
     out = io.BytesIO()
     image.save(out, fmt, **options)
@@ -286,11 +299,11 @@ def refused_drawing(message: str, hint: str) -> Encoded:
     return Encoded(0, 0, (), ((message, hint, "error"),))
 
 
-def drawing_size(root) -> tuple[int, int] | None:
+def drawing_size(root: ET.Element) -> tuple[int, int] | None:
     """Width and height in CSS pixels: from width/height in px, else the viewBox."""
     sizes = [NUMBER.fullmatch(root.get(name, "")) for name in ("width", "height")]
-    if all(sizes):
-        width, height = (round(float(found.group(1))) for found in sizes)
+    if sizes[0] and sizes[1]:
+        width, height = round(float(sizes[0].group(1))), round(float(sizes[1].group(1)))
     else:
         box = (root.get("viewBox") or "").replace(",", " ").split()
         try:
@@ -300,7 +313,7 @@ def drawing_size(root) -> tuple[int, int] | None:
     return (width, height) if 0 < width <= 10_000 and 0 < height <= 10_000 else None
 
 
-def serialise(element, removed: set[str], top: bool = True) -> str:
+def serialise(element: ET.Element, removed: set[str], top: bool = True) -> str:
     """The element with only allowed parts, as SVG text; what was dropped goes into `removed`."""
     name = local_name(element.tag, removed)
     if name is None:
@@ -316,7 +329,7 @@ def serialise(element, removed: set[str], top: bool = True) -> str:
     return f"<{name}{''.join(attributes)}>{''.join(inner)}</{name}>"
 
 
-def local_name(tag, removed: set[str]) -> str | None:
+def local_name(tag: object, removed: set[str]) -> str | None:
     """An allowed SVG element's name; None (noted) for anything else, comments and scripts included."""
     if not isinstance(tag, str):  # a comment or processing instruction
         return None
@@ -327,7 +340,7 @@ def local_name(tag, removed: set[str]) -> str | None:
     return None
 
 
-def allowed_attributes(element, name: str, removed: set[str]):
+def allowed_attributes(element: ET.Element, name: str, removed: set[str]) -> Iterator[tuple[str, str]]:
     """(name, value) of the attributes an element keeps: known drawing attributes, links only inside it."""
     for key, value in element.attrib.items():
         plain = "href" if key == f"{{{XLINK}}}href" else key
@@ -366,7 +379,7 @@ def picture_element(picture: Picture, alt: str, base_path: str, eager: bool = Fa
     return element
 
 
-def srcset(variants, base_path: str) -> str:
+def srcset(variants: Iterable[Variant], base_path: str) -> str:
     return ", ".join(f"{base_path}{v.path} {v.width}w" for v in variants)
 
 
@@ -392,15 +405,14 @@ class PictureTreeprocessor(Treeprocessor):
     Runs after links are rewritten (content._LinkRewriter), which reports a missing picture or
     missing alt text; an <img> whose src is not one of ours is left as it is."""
 
-    def __init__(self, md, links):
+    def __init__(self, md: Markdown, links: LinkTargets | None) -> None:
         super().__init__(md)
         self.links = links
 
-    def run(self, root):
-        pictures = getattr(self.links, "pictures", None)
-        if not pictures or root.find(".//img") is None:   # most bodies: no walk through the tree in Python
-            return root
-        base = self.links.base_path
+    def run(self, root: ET.Element) -> ET.Element:
+        if self.links is None or not self.links.pictures or root.find(".//img") is None:
+            return root   # most bodies: no walk through the tree in Python
+        pictures, base = self.links.pictures, self.links.base_path
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 picture = pictures.get(child.get("src", "")[len(base):]) if child.tag == "img" else None
@@ -415,7 +427,7 @@ class PictureTreeprocessor(Treeprocessor):
 
 # ---- A tip's hero picture (front matter `hero:` and `hero_alt:`) ----
 
-def read_hero(meta, display: str, doc_path: str, pictures: dict[str, Picture], base_path: str) -> tuple[str, list[Problem]]:
+def read_hero(meta: YamlMap, display: str, doc_path: str, pictures: dict[str, Picture], base_path: str) -> tuple[str, list[Problem]]:
     """The hero's HTML ("" without one) and any problem with it, at the front matter's line."""
     written, alt = meta.get("hero"), meta.get("hero_alt")
     if written is None:
@@ -438,7 +450,8 @@ def read_hero(meta, display: str, doc_path: str, pictures: dict[str, Picture], b
     return hero_html(picture, alt.strip(), base_path), []
 
 
-def with_hero(tip, doc, pictures: dict[str, Picture], base_path: str):
+def with_hero(tip: Tip | None, doc: Document, pictures: dict[str, Picture],
+              base_path: str) -> tuple[Tip | None, list[Problem]]:
     """The tip with its hero picture's HTML; (tip or None, problems)."""
     if tip is None:
         return None, []

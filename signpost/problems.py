@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike
 
 # How an editor runs build.py in the project folder, as README and EDITING.md write it, for hints
 # that name a command: the venv's Python has Signpost's libraries whether or not the venv is
@@ -37,7 +39,7 @@ class Problem:
         return printable(f"{text} Hint: {self.hint}" if self.hint else text)
 
 
-def problem(path, line, message: str, hint: str = "", severity: str = "error") -> Problem:
+def problem(path: str | PathLike[str], line: int | None, message: str, hint: str = "", severity: str = "error") -> Problem:
     """Build a Problem; the single place where wording conventions live."""
     message = message.rstrip()
     if not message.endswith((".", "?", "!")):
@@ -45,17 +47,17 @@ def problem(path, line, message: str, hint: str = "", severity: str = "error") -
     return Problem(str(path), line, message, hint, severity)
 
 
-def errors_in(problems) -> list[Problem]:
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that stop a build (warnings don't)."""
     return of_severity(problems, "error")
 
 
-def warnings_in(problems) -> list[Problem]:
+def warnings_in(problems: Iterable[Problem]) -> list[Problem]:
     """The problems a build reports but doesn't stop for."""
     return of_severity(problems, "warning")
 
 
-def of_severity(problems, severity: str) -> list[Problem]:
+def of_severity(problems: Iterable[Problem], severity: str) -> list[Problem]:
     """The problems of one severity ("error", "warning" or "info"), in their order."""
     return [p for p in problems if p.severity == severity]
 

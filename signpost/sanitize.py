@@ -4,6 +4,7 @@ well-reviewed HTML5 sanitizer is safer than any hand-written filter."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from os import PathLike
 
 import nh3
 
@@ -50,7 +51,7 @@ class _Inventory(HTMLParser):
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.items.add((tag, f"<{tag}>"))
         for name, value in attrs:
             scheme = (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
@@ -70,7 +71,7 @@ def removed_parts(html: str) -> list[str]:
     return sorted({what for tag, what in lost if what == f"<{tag}>" or tag not in lost_tags})
 
 
-def removed_html_problem(path, line, html: str) -> Problem | None:
+def removed_html_problem(path: str | PathLike[str], line: int | None, html: str) -> Problem | None:
     """The warning for pasted HTML that clean_html will cut down, or None when nothing goes."""
     removed = removed_parts(html)
     if not removed:

@@ -8,6 +8,7 @@ editor sees beside it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -69,5 +70,5 @@ SITE_FIELDS = (
 )
 
 
-def keys(fields) -> set[str]:
+def keys(fields: Iterable[Field]) -> set[str]:
     return {field.name for field in fields}

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .problems import BuildFailed, problem
+from .problems import BuildFailed, Problem, problem
 
 INDEX_FOLDER = "pagefind"
 INDEXED_MARK = b"data-pagefind-body"   # a page carrying it is searchable (templates/tip.html, page.html)
@@ -68,7 +68,7 @@ def has_searchable_page(site: Path) -> bool:
     return any(INDEXED_MARK in page.read_bytes() for page in site.rglob("*.html"))
 
 
-def index_problem(output: str):
+def index_problem(output: str) -> Problem:
     return problem("signpost/search.py", None, f"The search index could not be made: {output or 'Pagefind failed'}",
                    "This is a problem in Signpost or its setup, not in the content.")
 

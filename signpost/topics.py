@@ -7,7 +7,9 @@ still counts towards related tips.
 """
 from __future__ import annotations
 
-from .model import Tag
+from collections.abc import Sequence
+
+from .model import Tag, Tip
 
 
 def topic_label(tag: str) -> str:
@@ -16,7 +18,7 @@ def topic_label(tag: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def collect_tags(tips) -> tuple[Tag, ...]:
+def collect_tags(tips: Sequence[Tip]) -> tuple[Tag, ...]:
     """One Tag per topic, alphabetical, each listing its tips in site order. With a single tip
     every tag is on every tip, yet still says what the tip is about: those stay."""
     names = sorted({name for tip in tips for name in tip.tags})

@@ -33,26 +33,26 @@ class Weight:
 class _Subresources(HTMLParser):
     """The scripts and stylesheets a page loads, and each of its pictures' candidate files."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
         self.pictures: list[list[str]] = []   # per picture: every file a browser might choose
         self._in_picture = False
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        elif tag == "link" and attrs.get("rel") in ("stylesheet", "icon") and attrs.get("href"):
-            self.urls.append(attrs["href"])
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "script" and (src := named.get("src")):
+            self.urls.append(src)
+        elif tag == "link" and named.get("rel") in ("stylesheet", "icon") and (href := named.get("href")):
+            self.urls.append(href)
         elif tag == "picture":
             self.pictures.append([])
             self._in_picture = True
         elif tag in ("source", "img"):
             if not self._in_picture:
                 self.pictures.append([])
-            self.pictures[-1] += [attrs["src"]] if attrs.get("src") else []
-            self.pictures[-1] += [c.split()[0] for c in (attrs.get("srcset") or "").split(",") if c.strip()]
+            self.pictures[-1] += [src] if (src := named.get("src")) else []
+            self.pictures[-1] += [c.split()[0] for c in (named.get("srcset") or "").split(",") if c.strip()]
             self._in_picture = self._in_picture and tag == "source"   # the <img> ends a <picture>
 
 

@@ -4,7 +4,6 @@ import base64
 import json
 import shutil
 import subprocess
-import sys
 import urllib.request
 
 import pytest

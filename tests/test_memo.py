@@ -145,8 +145,8 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(tmp_path):
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", json.dumps({"index.html": ["x"]}).encode(),
                                     json.dumps({"pages": {"index.html": ["x"]}, "related": ["", {}]}).encode(),
-                                    "related's own key, with nonsense".encode(),
-                                    "entries that are null, a number, too short or not texts".encode()])
+                                    b"related's own key, with nonsense",
+                                    b"entries that are null, a number, too short or not texts"])
 def test_a_damaged_page_index_only_costs_a_full_render(tmp_path, damage):
     project = small_project(tmp_path)
     out, cache_dir = tmp_path / "dist", tmp_path / ".cache"

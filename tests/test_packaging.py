@@ -36,7 +36,7 @@ def normalised(name: str) -> str:
 
 
 def pins(requirements: list[str]) -> dict[str, str]:
-    """{name: version} of `name==version` requirements; anything looser fails here."""
+    """{name: version} of `name==version` (or `name[extra]==version`) requirements; anything looser fails here."""
     found = {}
     for requirement in requirements:
         match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[A-Za-z0-9,._-]+\])?==([A-Za-z0-9.+!-]+)", requirement)

@@ -249,7 +249,7 @@ def test_survives_rapid_saves_and_a_deleted_file_without_wedging_or_leaking(tmp_
         wait_for(lambda: "Something needs fixing" in page(port), "the mistake to be shown")
         for n in range(REBUILDS):  # one rebuild after another, each checked in the page
             save(warm_up, tip(title=f"Rebuild {n}"), atomically=n % 2 == 0)
-            wait_for(lambda: f"Rebuild {n}<" in page(port), f"rebuild {n}")
+            wait_for(lambda n=n: f"Rebuild {n}<" in page(port), f"rebuild {n}")
         after = resources(server.pid)
         rebuilds = builds(tmp_path)
 
@@ -283,7 +283,7 @@ def test_a_rebuild_that_crashes_does_not_stop_the_watching(tmp_path, capsys, for
     try:
         for attempt in ("first", "second"):  # the first rebuild raises; the second must still happen
             count = len(calls)
-            wait_for(lambda: saved_and_rebuilt(tmp_path / "a.md", calls, count), f"the {attempt} rebuild")
+            wait_for(lambda count=count: saved_and_rebuilt(tmp_path / "a.md", calls, count), f"the {attempt} rebuild")
     finally:
         watcher.stopped.set()
         thread.join()

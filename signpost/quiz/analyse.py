@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..problems import Problem, problem
-from .model import FLAG_FLOORS, STOP_FLAG, AllOf, AnswerIs, AnyOf, NotTrue, Question, Quiz, urgency_rank
+from .model import FLAG_FLOORS, STOP_FLAG, AllOf, AnswerIs, AnyOf, NotTrue, Outcome, Question, Quiz, urgency_rank
 from .score import Facts, ScoreValue, choose_outcome, evaluate
 
 MAX_CHECKLIST_OPTIONS = 16     # 65,536 subsets: beyond that, split the checklist
@@ -41,6 +41,12 @@ MAX_SITUATIONS = 100_000       # (state, kind of answer) pairs one walk visits: 
 FEWER_KINDS = ("Each option a rule or show_if names by its id is told apart from every other: name fewer of them "
                "(let those options raise one flag and test the flag instead), or split the checklist.")
 
+Answer = tuple[str, ...]                     # option ids chosen in one question; () when skipped
+Example = tuple[tuple[str, Answer], ...]     # one answer set: (question id, answer) in quiz order
+# A kind of answer to one question, as the rules see it: (flags raised, named options chosen,
+# points, or None when skipped; how many real answers are of this kind, one of them).
+AnswerClass = tuple[frozenset[str], frozenset[str], int | None, int, Answer]
+
 
 @dataclass(frozen=True)
 class ProofReport:
@@ -48,7 +54,7 @@ class ProofReport:
 
     combinations: int              # answer sets, counted exactly (each a different way to fill in the quiz)
     states: int                    # distinct states actually checked
-    outcomes: dict = field(default_factory=dict)   # outcome id -> number of answer sets leading to it
+    outcomes: dict[str, int] = field(default_factory=dict)   # outcome id -> number of answer sets leading to it
     seconds: float = 0.0
     proved: bool = True
     red_flag_options: int = 0      # options raising emergency/urgent, each proved to route high enough
@@ -68,9 +74,9 @@ class ProofReport:
 class State:
     """Everything the rules can see after some questions."""
 
-    flags: frozenset
-    chosen: tuple                  # ((question id, frozenset of named options chosen), ...)
-    totals: tuple                  # per score: (total, answered, answered maximum)
+    flags: frozenset[str]
+    chosen: tuple[tuple[str, frozenset[str]], ...]   # (question id, named options chosen) per question
+    totals: tuple[tuple[int, int, int], ...]         # per score: (total, answered, answered maximum)
     stopped: bool = False
 
 
@@ -81,7 +87,7 @@ class TooBig(Exception):
         super().__init__(question.id)
         self.question, self.multipliers = question, multipliers
 
-    def problem(self, path) -> Problem:
+    def problem(self, path: str) -> Problem:
         """The problem at the question where the walk stopped, naming the questions that multiply."""
         if len(self.multipliers) == 1 and self.multipliers[0][1] > MAX_ANSWER_CLASSES:
             return problem(path, self.question.line, f"Question '{self.question.id}' has {self.multipliers[0][1]:,} "
@@ -102,7 +108,7 @@ class Budget:
     """The pairs of (state, kind of answer) one walk may still visit, and the questions that multiplied them."""
 
     left: int = MAX_SITUATIONS
-    multipliers: list = field(default_factory=list)   # (question id, kinds of answer)
+    multipliers: list[tuple[str, int]] = field(default_factory=list)   # (question id, kinds of answer)
 
     def spend(self, question: Question, states: int, kinds: int) -> None:
         """Count a question's pairs before they are built; raise TooBig past the limit."""
@@ -142,11 +148,11 @@ def prove_quiz(quiz: Quiz, display_path: str) -> tuple[ProofReport, list[Problem
     return report, problems
 
 
-def named_options(quiz: Quiz) -> dict[str, frozenset]:
+def named_options(quiz: Quiz) -> dict[str, frozenset[str]]:
     """For each question, the options that some rule or show_if names (the rest are interchangeable)."""
-    named: dict[str, set] = {}
+    named: dict[str, set[str]] = {}
 
-    def visit(condition) -> None:
+    def visit(condition: object) -> None:   # object: AllOf, AnyOf and NotTrue hold theirs untyped
         if isinstance(condition, AnswerIs):
             named.setdefault(condition.question, set()).update(condition.options)
         elif isinstance(condition, (AllOf, AnyOf)):
@@ -163,7 +169,7 @@ def named_options(quiz: Quiz) -> dict[str, frozenset]:
     return {qid: frozenset(ids) for qid, ids in named.items()}
 
 
-def check_sizes(quiz: Quiz, path) -> list[Problem]:
+def check_sizes(quiz: Quiz, path: str) -> list[Problem]:
     """Checklists too long to list every subset of."""
     return [problem(path, q.line, f"Question '{q.id}' has {len(q.options)} options, too many to prove every "
                     f"combination (at most {MAX_CHECKLIST_OPTIONS})", "Split it into two checklists.")
@@ -182,9 +188,10 @@ def possible_answers(question: Question) -> list[tuple[str, ...]]:
     return answers + ([()] if not question.required else [])
 
 
-def answer_classes(quiz: Quiz, question: Question, named: frozenset, must_include: str | None = None) -> list:
+def answer_classes(quiz: Quiz, question: Question, named: frozenset[str],
+                   must_include: str | None = None) -> list[AnswerClass]:
     """Group a question's answers by what the rules can see: [(raises, named chosen, points, count, example)]."""
-    classes: dict = {}
+    classes: dict[tuple[frozenset[str], frozenset[str], int | None], tuple[int, Answer]] = {}
     for answer in possible_answers(question):
         if must_include is not None and must_include not in answer:
             continue
@@ -202,7 +209,8 @@ def start_state(quiz: Quiz) -> State:
     return State(frozenset(), (), tuple((0, 0, 0) for _ in quiz.scores))
 
 
-def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None, ended: set | None = None) -> dict:
+def walk_states(quiz: Quiz, named: dict[str, frozenset[str]], restrict: tuple[str, str] | None = None,
+                ended: set[tuple[str, str | None]] | None = None) -> dict[State, tuple[int, Example]]:
     """Walk the questions in order: {final state: (count of answer sets, one example answer set)}.
 
     The quiz ends where the person's quiz ends: at an emergency answer, or once the result is
@@ -211,14 +219,15 @@ def walk_states(quiz: Quiz, named: dict, restrict: tuple[str, str] | None = None
     red-flag rule. With `ended`, the (question id, outcome id) pairs where some quiz ends early
     are added to it.
     """
-    states, budget = {start_state(quiz): (1, ())}, Budget()
+    states: dict[State, tuple[int, Example]] = {start_state(quiz): (1, ())}
+    budget = Budget()
     for question in quiz.questions:
         only = restrict[1] if restrict and restrict[0] == question.id else None
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()), only)
         settled = quiz.settled_after(question.id)
         asked = {state: asks(quiz, question, state) for state in states}
         budget.spend(question, sum(asked.values()), len(classes))
-        following: dict = {}
+        following: dict[State, tuple[int, Example]] = {}
         for state, (count, example) in states.items():
             if not asked[state]:
                 if only is None:
@@ -245,8 +254,13 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
     rules already give that outcome, can end in nothing else.
     """
     named = named_options(quiz)
-    current = functools.lru_cache(maxsize=None)(lambda state: outcome_id(quiz, state))
-    level, steps, budget = {start_state(quiz)}, [], Budget()
+
+    @functools.cache
+    def current(state: State) -> str | None:
+        return outcome_id(quiz, state)
+
+    level, budget = {start_state(quiz)}, Budget()
+    steps: list[dict[State, tuple[bool, tuple[State, ...]]]] = []
     for question in quiz.questions:
         classes = answer_classes(quiz, question, named.get(question.id, frozenset()))
         asked = {state: asks(quiz, question, state) for state in level}
@@ -260,8 +274,8 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
                                            for raises, chosen, points, _, _ in classes))
         steps.append(step)
         level = {after for _, nexts in step.values() for after in nexts}
-    possible = {state: {current(state)} for state in level}
-    settled = []
+    possible: dict[State, set[str | None]] = {state: {current(state)} for state in level}
+    settled: list[tuple[str, tuple[str, ...]]] = []
     for question, step in zip(reversed(quiz.questions), reversed(steps)):
         answered = {after for asked, nexts in step.values() if asked for after in nexts}
         unsettled = {current(state) for state in answered if possible[state] != {current(state)}}
@@ -274,10 +288,11 @@ def settled_outcomes(quiz: Quiz) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return where_quizzes_end(quiz, named, tuple(reversed(settled)))
 
 
-def where_quizzes_end(quiz: Quiz, named: dict, settled: tuple) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def where_quizzes_end(quiz: Quiz, named: dict[str, frozenset[str]],
+                      settled: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """`settled` without the pairs no quiz ever ends at (e.g. an urgent result after a later question:
     those quizzes already ended at the urgent answer), so the page carries only what it uses."""
-    ended: set = set()
+    ended: set[tuple[str, str | None]] = set()
     walk_states(replace(quiz, settled=settled), named, ended=ended)
     kept = ((qid, tuple(o for o in outcomes if (qid, o) in ended)) for qid, outcomes in settled)
     return tuple((qid, outcomes) for qid, outcomes in kept if outcomes)
@@ -289,7 +304,7 @@ def outcome_id(quiz: Quiz, state: State) -> str | None:
     return outcome.id if outcome else None
 
 
-def merge(table: dict, state: State, count: int, example: tuple) -> None:
+def merge(table: dict[State, tuple[int, Example]], state: State, count: int, example: Example) -> None:
     """Add answer sets reaching `state`, keeping the first example."""
     old_count, old_example = table.get(state, (0, example))
     table[state] = (old_count + count, old_example)
@@ -307,7 +322,8 @@ def shown(quiz: Quiz, question: Question, state: State) -> bool:
     return evaluate(question.show_if, Facts(state.flags, dict(state.chosen)))
 
 
-def advance(quiz: Quiz, question: Question, state: State, raises, chosen, points) -> State:
+def advance(quiz: Quiz, question: Question, state: State, raises: frozenset[str], chosen: frozenset[str],
+            points: int | None) -> State:
     """The state after answering one question with an answer of one class."""
     totals = list(state.totals)
     if points is not None:
@@ -321,29 +337,30 @@ def advance(quiz: Quiz, question: Question, state: State, raises, chosen, points
 
 def facts_of(quiz: Quiz, state: State) -> Facts:
     """The facts the rules see in a final state, built the way the scorer builds them."""
-    scores = {}
+    scores: dict[str, ScoreValue] = {}
     for score, (total, answered, most) in zip(quiz.scores, state.totals):
         counted = answered >= score.min_answered and (not score.percent or (answered > 0 and most > 0))
         scores[score.id] = ScoreValue(score.id, total, answered, most, counted, score.percent)
     return Facts(state.flags, dict(state.chosen), scores)
 
 
-def outcome_of(quiz: Quiz, state: State):
+def outcome_of(quiz: Quiz, state: State) -> Outcome | None:
     """The outcome the rules give in this state, or None."""
     rule = choose_outcome(quiz, facts_of(quiz, state))
     return quiz.outcome(rule.outcome) if rule else None
 
 
-def breaks_floor(state: State, outcome) -> bool:
+def breaks_floor(state: State, outcome: Outcome) -> bool:
     """A raised red flag whose outcome is less urgent than the flag demands."""
     return any(flag in state.flags and urgency_rank(outcome.urgency) > urgency_rank(floor)
                for flag, floor in FLAG_FLOORS.items())
 
 
-def judge_states(quiz: Quiz, states: dict):
+def judge_states(quiz: Quiz, states: dict[State, tuple[int, Example]]) -> tuple[dict[str, int], list[Example], bool]:
     """Decide every final state: (answer sets per outcome, states with no outcome, any red flag mis-routed)."""
     reached = {o.id: 0 for o in quiz.outcomes}
-    unrouted, broken = [], False
+    unrouted: list[Example] = []
+    broken = False
     for state, (count, example) in states.items():
         outcome = outcome_of(quiz, state)
         if outcome is None:
@@ -354,12 +371,12 @@ def judge_states(quiz: Quiz, states: dict):
     return reached, unrouted, broken
 
 
-def describe(example: tuple) -> str:
+def describe(example: Example) -> str:
     """An example answer set in the CLI's own syntax: id=option,id=option+option."""
     return ",".join(f"{qid}={'+'.join(answer)}" for qid, answer in example if answer) or "(no answers)"
 
 
-def report_unrouted(quiz: Quiz, unrouted: list, path) -> list[Problem]:
+def report_unrouted(quiz: Quiz, unrouted: list[Example], path: str) -> list[Problem]:
     """Answer sets for which no rule gives a result."""
     if not unrouted:
         return []
@@ -368,7 +385,7 @@ def report_unrouted(quiz: Quiz, unrouted: list, path) -> list[Problem]:
                     f"{describe(unrouted[0])}", "End the rules with '- otherwise: outcome-id'.")]
 
 
-def report_dead(quiz: Quiz, reached: dict, path) -> list[Problem]:
+def report_dead(quiz: Quiz, reached: dict[str, int], path: str) -> list[Problem]:
     """Outcomes that no answer set reaches."""
     problems = []
     for outcome in quiz.outcomes:
@@ -382,7 +399,7 @@ def report_dead(quiz: Quiz, reached: dict, path) -> list[Problem]:
     return problems
 
 
-def pinpoint_red_flags(quiz: Quiz, named: dict, path) -> list[Problem]:
+def pinpoint_red_flags(quiz: Quiz, named: dict[str, frozenset[str]], path: str) -> list[Problem]:
     """For each red-flag option, prove it routes high enough; name the option and an example if not."""
     problems = []
     for question in quiz.questions:

@@ -6,12 +6,13 @@ never re-derives what the build has already validated and proved.
 """
 from __future__ import annotations
 
-from .model import STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, FlagRaised, NotTrue, Quiz, ScoreBetween, ScoreCounts
+from .model import (STOP_FLAG, AllOf, Always, AnswerIs, AnyOf, Condition, FlagRaised, NotTrue, Question, Quiz,
+                    ScoreBetween, ScoreCounts)
 
 FORMAT_VERSION = 1
 
 
-def quiz_data(quiz: Quiz) -> dict:
+def quiz_data(quiz: Quiz) -> dict[str, object]:
     """The quiz for the browser: what scoring needs. Wording stays in the page's HTML."""
     return {
         "format": FORMAT_VERSION,
@@ -28,7 +29,7 @@ def quiz_data(quiz: Quiz) -> dict:
     }
 
 
-def export_question(question) -> dict:
+def export_question(question: Question) -> dict[str, object]:
     """One question with its options' points and raised flags.
 
     Keys that would only say "none" (no scores, no points, no flags, not exclusive, always
@@ -47,13 +48,14 @@ def export_question(question) -> dict:
     }, keep=("id", "choose", "required", "options"))
 
 
-def without_nones(data: dict, keep=("id",)) -> dict:
+def without_nones(data: dict[str, object], keep: tuple[str, ...] = ("id",)) -> dict[str, object]:
     """`data` without the keys whose value is empty, zero, false or None (except those in `keep`)."""
     return {key: value for key, value in data.items() if key in keep or value not in (None, False, 0, [])}
 
 
-def export_condition(condition) -> dict:
-    """A condition as the same small JSON shapes the YAML uses."""
+def export_condition(condition: Condition | object) -> dict[str, object]:
+    """A condition as the same small JSON shapes the YAML uses. (Any object: AllOf, AnyOf and NotTrue
+    hold theirs untyped in model.py, so anything else is refused here.)"""
     if isinstance(condition, FlagRaised):
         return {"flag": condition.flag}
     if isinstance(condition, AnswerIs):

@@ -8,6 +8,7 @@ scenario tries are warnings.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..problems import RUN_BUILD, Problem, problem
@@ -82,7 +83,7 @@ def load_scenarios(text: str, path: str, quiz: Quiz) -> tuple[tuple[Scenario, ..
     return tuple(scenarios), problems
 
 
-def read_scenario(data: YamlMap, path, problems, quiz: Quiz) -> Scenario | None:
+def read_scenario(data: YamlMap, path: str, problems: list[Problem], quiz: Quiz) -> Scenario | None:
     """One '- patient: …' block."""
     check_keys(data, SCENARIO_KEYS, path, problems, " in a scenario")
     patient = read_text(data, "patient", path, problems, required=True, where=" from this scenario")
@@ -99,7 +100,8 @@ def read_scenario(data: YamlMap, path, problems, quiz: Quiz) -> Scenario | None:
     return Scenario(patient, answers, expect, read_text(data, "guidance", path, problems), data.line)
 
 
-def read_answers(data: YamlMap, path, problems, patient: str):
+def read_answers(data: YamlMap, path: str, problems: list[Problem],
+                 patient: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
     """'answers:' as {question: option} or {question: [option, option]}; ids stay as written."""
     node = data.get("answers")
     if not isinstance(node, YamlMap) or not node:
@@ -107,7 +109,7 @@ def read_answers(data: YamlMap, path, problems, patient: str):
                                 f"Scenario '{patient}' needs 'answers:', one 'question: option' line per answer",
                                 "For example: 'emergency-signs: none', or 'urgent-signs: [weight, rest-night]'."))
         return None
-    answers = []
+    answers: list[tuple[str, tuple[str, ...]]] = []
     for qid, value in node.items():
         options = value if isinstance(value, list) else [value]
         if not options or not all(isinstance(o, (str, int)) and not isinstance(o, bool) for o in options):
@@ -120,9 +122,9 @@ def read_answers(data: YamlMap, path, problems, patient: str):
     return tuple(answers)
 
 
-def run_scenarios(quiz: Quiz, scenarios) -> tuple[ScenarioRun, ...]:
+def run_scenarios(quiz: Quiz, scenarios: Iterable[Scenario]) -> tuple[ScenarioRun, ...]:
     """Each scenario through the reference scorer."""
-    runs = []
+    runs: list[ScenarioRun] = []
     for scenario in scenarios:
         try:
             runs.append(ScenarioRun(scenario, score_answers(quiz, scenario.answer_map)))
@@ -131,9 +133,9 @@ def run_scenarios(quiz: Quiz, scenarios) -> tuple[ScenarioRun, ...]:
     return tuple(runs)
 
 
-def failures(quiz: Quiz, runs, path: str, quiz_path: str) -> list[Problem]:
+def failures(quiz: Quiz, runs: Iterable[ScenarioRun], path: str, quiz_path: str) -> list[Problem]:
     """A build error for each scenario that does not get its expected outcome."""
-    problems = []
+    problems: list[Problem] = []
     for run in runs:
         scenario = run.scenario
         try_it = f"Try it: {RUN_BUILD} quiz {quiz_path} --answers \"{scenario.command_answers}\""
@@ -154,9 +156,9 @@ def titled(quiz: Quiz, outcome_id: str) -> str:
     return f"'{outcome_id}' ({outcome.title})" if outcome else f"'{outcome_id}'"
 
 
-def coverage(quiz: Quiz, runs, path: str) -> list[Problem]:
+def coverage(quiz: Quiz, runs: Iterable[ScenarioRun], path: str) -> list[Problem]:
     """Warnings for each outcome no scenario expects and each flagged answer no scenario gives."""
-    problems = []
+    problems: list[Problem] = []
     expected = {run.scenario.expect for run in runs}
     for outcome in quiz.outcomes:
         if outcome.id not in expected:

@@ -77,7 +77,7 @@ def every_answer_set(quiz):
     yield from walk(0, {})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def answers_of(question) -> list:
     """possible_answers, listed once per question."""
     return possible_answers(question)
@@ -118,7 +118,7 @@ def python_result(quiz, answers) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shipped_quiz_js() -> Path:
     """quiz.js minified exactly as the build ships it, in a temporary file: the tests run what readers get."""
     folder = Path(tempfile.mkdtemp(prefix="quiz-js-"))

@@ -14,7 +14,7 @@ import pytest
 
 from signpost.quiz.analyse import named_options, walk_states
 from signpost.quiz.export import quiz_data
-from tests.quiz.helpers import (CLINIC_QUIZ, FIXTURES, ROOT, every_answer_set, fixture, load_file, node_results,
+from tests.quiz.helpers import (CLINIC_QUIZ, FIXTURES, every_answer_set, fixture, load_file, node_results,
                                 python_result, random_answer_set, shipped_quiz_js)
 from tests.quiz.helpers import load_text
 from tests.quiz.test_analyse import BRANCHING, LIMITS

@@ -36,7 +36,7 @@ def tampered_site(tmp_path_factory):
         pasted = f"\n\n{indent}".join(ATTACKS)   # each a raw HTML block in the Markdown
         text = text.replace(f"{indent}{where}", f"{indent}{pasted}\n\n{indent}{where}")
     files = {path.relative_to(ROOT / "content").as_posix(): path.read_text(encoding="utf-8")
-             for path in (ROOT / "content").rglob("*") if path.is_file() and path.suffix in (".md", ".yml")}
+             for path in (ROOT / "content").rglob("*") if path.is_file() and path.suffix in (".md", ".yml", ".svg")}
     out = build_site(folder, {**files, "quiz/should-i-see-someone.yml": text})
     server, url = serve_folder(out)
     yield out, url
