@@ -20,7 +20,8 @@ release: $(VENV)/.installed node_modules/.installed
 check: $(VENV)/.installed
 	$(PY) build.py check
 
-test: $(VENV)/.installed node_modules/.installed
+# lint first: a ruff or mypy finding fails the run (and CI) in seconds, before the long tests.
+test: $(VENV)/.installed node_modules/.installed lint
 	./scripts/ensure-system-tools.sh
 	$(PY) -m pytest
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .bodies import BodyCache
 from .content import shorten
 from .incremental import Warm
-from .model import Site, Tip
+from .model import Page, Site, Tip
 from .pipeline import load_site, quiz_files_in
 from .problems import BuildFailed, Problem, errors_in, of_severity, problem, warnings_in
 from .project import Project
@@ -25,7 +26,7 @@ from .quiz.scenarios import coverage, scenarios_path
 from .readability import reading_age, split_sentences
 from .render import render_site
 from .signoff import review_problems, sign_off_hint
-from .weight import PAGE_BUDGET, format_weights, page_weights
+from .weight import PAGE_BUDGET, Weight, format_weights, page_weights
 
 SOON_DAYS = 30        # a review due within this many days is a warning
 HARDEST_SHOWN = 3     # how many of a hard tip's hardest sentences to name
@@ -41,7 +42,7 @@ class CheckReport:
     tips: int
     pages: int
     quizzes: int
-    weights: tuple = ()          # weight.Weight per page, when asked for
+    weights: tuple[Weight, ...] = ()   # per page, when asked for
 
     @property
     def errors(self) -> list[Problem]:
@@ -65,7 +66,8 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     with_drafts, more = load_site(project, drafts=True, speedups=shared)
     found = set(problems) | set(more)
     site = with_drafts or published
-    info, weighed = [], []
+    info: list[Problem] = []
+    weighed: list[Weight] = []
     if site:
         found |= set(check_reviews(site, today))
         reviews = review_problems(site)
@@ -86,7 +88,7 @@ def check_site(project: Project, today: dt.date, weights: bool = False) -> Check
     return CheckReport(tuple(ordered), tuple(info), tips, pages, quizzes, tuple(weighed))
 
 
-def check_pages(site: Site, project: Project, weights: bool) -> tuple[list[Problem], list]:
+def check_pages(site: Site, project: Project, weights: bool) -> tuple[list[Problem], list[Weight]]:
     """Render the published site in memory as the build does, so a page the build could not make fails
     `check` too; with `weights`, also hold every page to the first-round-trip budget."""
     try:
@@ -114,7 +116,8 @@ def count_sources(project: Project, site: Site | None) -> tuple[int, int, int]:
 
 def check_reviews(site: Site, today: dt.date) -> list[Problem]:
     """Tips and quizzes past their next review date are errors; those due within SOON_DAYS are warnings."""
-    dated = [("tip", tip.source, review_line(tip), tip.next_review) for tip in site.tips]
+    dated: list[tuple[str, str, int | None, dt.date]] = [
+        ("tip", tip.source, review_line(tip), tip.next_review) for tip in site.tips]
     dated += [("quiz", quiz.source, None, quiz.model.next_review) for quiz in site.quizzes if quiz.model.next_review]
     found = []
     for kind, path, line, due in dated:
@@ -129,8 +132,10 @@ def check_reviews(site: Site, today: dt.date) -> list[Problem]:
     return found
 
 
-def review_line(tip: Tip) -> int:
+def review_line(tip: Tip) -> int | None:
     """The front-matter line that sets the next review: next_review, else reviewed, else date."""
+    if tip.document is None:
+        return None   # a tip made in code, not read from a file
     meta = tip.document.meta
     key = next((k for k in ("next_review", "reviewed", "date") if k in meta), "date")
     return meta.line_of(key)
@@ -183,15 +188,21 @@ def check_reading(tips, target: int) -> list[Problem]:
 
 def describe_drafts(site: Site) -> list[Problem]:
     """Say which tips and pages are drafts, so nothing stays unpublished by accident."""
-    return [problem(item.source, item.document.meta.line_of("draft"),
+    items: list[Tip | Page] = [*site.tips, *site.pages]
+    return [problem(item.source, front_matter_line(item, "draft"),
                     "This is a draft: the preview shows it, the published site doesn't",
                     "Remove the line 'draft: true' to publish it.", severity="info")
-            for item in (*site.tips, *site.pages) if item.draft]
+            for item in items if item.draft]
 
 
-def describe_reviewed_by(tips) -> list[Problem]:
+def front_matter_line(item: Tip | Page, key: str) -> int | None:
+    """The line of `key` in the item's front matter; None for an item made in code, not read from a file."""
+    return None if item.document is None else item.document.meta.line_of(key)
+
+
+def describe_reviewed_by(tips: Iterable[Tip]) -> list[Problem]:
     """'reviewed_by' in a tip names nobody on the site any more: say so, and what does."""
-    return [problem(tip.source, tip.document.meta.line_of("reviewed_by"),
+    return [problem(tip.source, front_matter_line(tip, "reviewed_by"),
                     "'reviewed_by' is not shown on the site: only a clinician's sign-off names a reviewer",
                     f"Delete the line. {sign_off_hint(tip.source)}", severity="info")
             for tip in tips if tip.reviewed_by]

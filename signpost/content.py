@@ -12,12 +12,14 @@ import html as htmllib
 import posixpath
 import re
 from typing import NamedTuple
+from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import render_inner_html, strip_tags, unique
 from markdown.extensions.toc import slugify as toc_slugify
+from markdown.inlinepatterns import Pattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
@@ -36,7 +38,8 @@ MAX_BRACKETS = 2_000
 
 def read_tip(doc: Document, config: SiteConfig, body_html: str, headings, words: int):
     """Validate a tip's front matter and combine it with its rendered body."""
-    meta, path, problems = doc.meta, doc.display, []
+    meta, path = doc.meta, doc.display
+    problems: list[Problem] = []
     check_keys(meta, TIP_KEYS, path, problems)
     title = read_text(meta, "title", path, problems, required=True)
     summary = read_text(meta, "summary", path, problems, required=True)
@@ -111,7 +114,8 @@ def shorten(text: str, words: int = 8) -> str:
 
 def read_page(doc: Document, body_html: str, headings):
     """Validate a free-standing page's front matter."""
-    meta, path, problems = doc.meta, doc.display, []
+    meta, path = doc.meta, doc.display
+    problems: list[Problem] = []
     check_keys(meta, PAGE_KEYS, path, problems)
     page = Page(
         slug=doc.slug, title=read_text(meta, "title", path, problems, required=True),
@@ -204,7 +208,8 @@ def markdown_stall(text: str) -> Unreadable | None:
     """Why Python-Markdown would take minutes over this text, or None; `at` is where the trouble starts."""
     scanned, first_long = 0, None
     for opener in TAG_OPENER.finditer(text):
-        length = START_TAG.match(text, opener.start()).end() - opener.start()
+        tag = START_TAG.match(text, opener.start())  # always a match: START_TAG begins with TAG_OPENER
+        length = (tag or opener).end() - opener.start()
         scanned += length
         if first_long is None and length > 1000:
             first_long = opener.start()
@@ -279,10 +284,10 @@ class QuickInline(InlineProcessor):
         "automail": "<", "html": "<", "linebreak": "  \n", "entity": "&", "em_strong": "[*_]",
     }.items()}
 
-    def __init__(self, md):
+    def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.every_pattern = md.inlinePatterns
-        self.needs = [None] * len(self.every_pattern)  # None: always tried (a pattern not in NEEDS)
+        self.needs: list[re.Pattern[str] | None] = [None] * len(self.every_pattern)  # None: always tried (a pattern not in NEEDS)
         for name, regex in self.NEEDS.items():
             if name in self.every_pattern:
                 self.needs[self.every_pattern.get_index_for_name(name)] = regex
@@ -291,11 +296,11 @@ class QuickInline(InlineProcessor):
         self.inlinePatterns = self.patterns_for("".join(tree.itertext()))
         return super().run(tree, ancestors)
 
-    def patterns_for(self, text: str) -> Registry:
+    def patterns_for(self, text: str) -> Registry[Pattern]:
         """The inline patterns, in their order, that could match somewhere in `text`."""
         kept = [pattern for pattern, needs in zip(self.every_pattern, self.needs)
                 if needs is None or needs.search(text)]
-        patterns = Registry()
+        patterns: Registry[Pattern] = Registry()
         for place, pattern in enumerate(kept):
             patterns.register(pattern, f"pattern-{place}", len(kept) - place)  # higher priority runs first
         return patterns
@@ -319,12 +324,12 @@ class _Headings(Treeprocessor):
     already on elements are not looked for: with our extensions (no attr_list) there are none.
     """
 
-    def __init__(self, md):
+    def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.headings: list[Heading] = []
         self.ids: set[str] = set()      # every id given, h1 too: the only ids the sanitizer keeps
 
-    def run(self, root):
+    def run(self, root: Element) -> Element:
         used: set[str] = set(PAGE_IDS)
         self.ids = set()
         counters: dict[str, int] = {}
@@ -380,6 +385,13 @@ class MarkdownRenderer:
         self._problems: list[Problem] = []
         self._heading_links: list[HeadingLink] = []
 
+    @property
+    def _current(self) -> Document:
+        """The document render() is converting: links and headings are checked only during a render."""
+        if self._doc is None:
+            raise RuntimeError("MarkdownRenderer checks links only while render() converts a document")
+        return self._doc
+
     def render(self, doc: Document, heading_ids: bool = True):
         """Markdown body → (HTML, headings for a table of contents, problems, links to headings).
 
@@ -403,22 +415,22 @@ class MarkdownRenderer:
     def _check_raw_html(self, snippets) -> None:
         """Warn about each piece of pasted HTML the sanitizer will cut down."""
         for snippet in map(str, snippets):
-            warning = removed_html_problem(self._doc.display, self._line_of(snippet.strip()[:40]), snippet)
+            warning = removed_html_problem(self._current.display, self._line_of(snippet.strip()[:40]), snippet)
             if warning:
                 self._problems.append(warning)
 
     def _line_of(self, text: str) -> int | None:
         """Best guess at the file line where `text` appears in the body."""
-        index = self._doc.body.find(text)
-        return None if index < 0 else self._doc.body_line + self._doc.body.count("\n", 0, index)
+        index = self._current.body.find(text)
+        return None if index < 0 else self._current.body_line + self._current.body.count("\n", 0, index)
 
     def _report(self, needle: str, message: str, hint: str = "") -> None:
-        self._problems.append(problem(self._doc.display, self._line_of(needle), message, hint))
+        self._problems.append(problem(self._current.display, self._line_of(needle), message, hint))
 
     def _check_heading_levels(self, headings: list[Heading]) -> None:
-        for number, line in enumerate(self._doc.body.split("\n"), start=self._doc.body_line):
+        for number, line in enumerate(self._current.body.split("\n"), start=self._current.body_line):
             if line.startswith("# "):
-                self._problems.append(problem(self._doc.display, number, "Use '## ' for section headings; "
+                self._problems.append(problem(self._current.display, number, "Use '## ' for section headings; "
                                               "the title is the page's only top heading"))
         previous = 2
         for heading in headings:
@@ -438,7 +450,7 @@ class MarkdownRenderer:
         if has_scheme(href):
             return href  # https:, mailto:, tel:
         if href.startswith("#"):  # a heading on the same page
-            self._note_heading_link(href, self._doc.path, href[1:])
+            self._note_heading_link(href, self._current.path, href[1:])
             return href
         target, _, fragment = href.partition("#")
         if href.startswith("/"):
@@ -447,23 +459,24 @@ class MarkdownRenderer:
             return href
         if self.links is None:
             return href
-        source = linked_file(self._doc.path, target)
+        source = linked_file(self._current.path, target)
         pages = self.links.files
         if source not in pages:
-            known = [posixpath.relpath(k, posixpath.dirname(self._doc.path)) for k in pages if k != self._doc.path]
+            known = [posixpath.relpath(k, posixpath.dirname(self._current.path)) for k in pages if k != self._current.path]
             self._report(href, f"The link '{href}' points at a file that doesn't exist",
                          suggest(target, known) or "Links to other tips look like [Shoes](shoes.md).")
             return href
-        if pages[source] is None:
+        page = pages[source]
+        if page is None:
             self._report(href, f"The link '{href}' points at a draft, which won't be published",
                          "Remove the link, or publish the draft first.")
             return href
         if fragment:
             self._note_heading_link(href, source, fragment)
-        return self.links.base_path + pages[source] + (f"#{fragment}" if fragment else "")
+        return self.links.base_path + page + (f"#{fragment}" if fragment else "")
 
     def _note_heading_link(self, href: str, source: str, fragment: str) -> None:
-        self._heading_links.append(HeadingLink(self._doc.display, self._line_of(href), href, source, fragment))
+        self._heading_links.append(HeadingLink(self._current.display, self._line_of(href), href, source, fragment))
 
     def resolve_image(self, src: str, element) -> str:
         """An image in Markdown → its URL; images must exist and have a description."""
@@ -476,7 +489,7 @@ class MarkdownRenderer:
             return src
         if self.links is None:
             return src
-        source = linked_file(self._doc.path, src)
+        source = linked_file(self._current.path, src)
         if source not in self.links.images:
             self._report(src, f"The image '{src}' doesn't exist",
                          "Put it in content/images/ and write ../images/NAME in the tip.")

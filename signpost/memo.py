@@ -65,7 +65,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in memory between preview rebuilds; Jinja checks each one
     against its template's source, so an edited template is compiled afresh."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket):

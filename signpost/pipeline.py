@@ -9,7 +9,7 @@ from .config import load_config
 from .content import MarkdownRenderer, heading_link_problems, heading_target, read_page, read_tip
 from .hosting import compress_in_folder, with_host_files
 from .incremental import COLD, Incremental
-from .model import LinkTargets, QuizPage, Site, tip_url
+from .model import LinkTargets, QuizPage, Site, Tip, tip_url
 from .pictures import read_pictures, with_hero
 from .problems import BuildFailed, Problem, errors_in, problem, warnings_in
 from .project import Project
@@ -109,19 +109,21 @@ def load_site(project: Project, base_url: str | None = None, drafts: bool = Fals
                         pictures.names, pictures.pictures)
     published = [doc for doc in docs if drafts or doc.meta.get("draft") is not True]
     bodies = speedups.render_bodies(published, links)
-    tips, pages = [], []
+    tips: list[Tip] = []
+    pages = []
     for doc, body in zip(published, bodies):
         problems += body.problems
         if doc.path.startswith("tips/"):
             tip, more = speedups.make(("tip", doc.path), read_tip, doc, config, body.html, body.headings, body.words)
             tip, hero_problems = with_hero(tip, doc, pictures.pictures, config.base_path)
             more = more + hero_problems
-            tips.append(tip and with_review(tip, ledger, doc.path, doc.fingerprint, tip.clinical))
+            if tip is not None:  # None: the tip has errors (in `more`), so the build stops below
+                tips.append(with_review(tip, ledger, doc.path, doc.fingerprint, tip.clinical))
         else:
             page, more = read_page(doc, body.html, body.headings)
             pages.append(page)
         problems += more
-    tip_slugs = {tip.slug for tip in tips if tip}
+    tip_slugs = {tip.slug for tip in tips}
     quizzes, quiz_problems = load_quizzes(quiz_files, content, tip_slugs, links, speedups, ledger)
     problems += quiz_problems + check_heading_links(published, bodies, quizzes)
     assets = {path: speedups.make(("asset", path), minify_asset, path, data)

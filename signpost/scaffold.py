@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +50,11 @@ def plan_tip(project: Project, title: str, today: dt.date) -> tuple[NewTip | Non
     return NewTip(content / "tips" / f"{slug}.md", display, tip_text(title, today, config.review_months, tags)), []
 
 
-def tags_in_use(folder: Path) -> tuple[Counter, int]:
+def tags_in_use(folder: Path) -> tuple[Counter[str], int]:
     """How many tips use each tag, and how many tips there are. A tip that can't be read counts
     as none: the build will say what is wrong with it, and the new tip need not wait for that."""
-    counts, tips = Counter(), 0
+    counts: Counter[str] = Counter()
+    tips = 0
     for file in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         doc, _ = read_document(file, folder.parent)
         tags = doc.meta.get("tags") if doc is not None else None
@@ -75,7 +77,7 @@ def word_forms(word: str) -> set[str]:
     return forms
 
 
-def suggested_tags(title: str, in_use: tuple[Counter, int]) -> list[str]:
+def suggested_tags(title: str, in_use: tuple[Counter[str], int]) -> list[str]:
     """Tags other tips use whose every word the title has (most used first), after any tag every tip has
     (a running site's `running`): the new tip then reads as one of them, and it stays no topic."""
     counts, tips = in_use
@@ -102,7 +104,7 @@ def clash_problems(project: Project, slug: str, display: str) -> list[Problem]:
     return []
 
 
-def tip_text(title: str, today: dt.date, review_months: int, tags: list[str] = ()) -> str:
+def tip_text(title: str, today: dt.date, review_months: int, tags: Sequence[str] = ()) -> str:
     """The front matter and a skeleton body: three sections with short example sentences, which the
     build refuses to publish (content.example_text_problems)."""
     return f"""---

@@ -45,7 +45,7 @@ class LinkableBytes(bytes):
     that file instead of writing the bytes again (a warm build reuses most of the last site)."""
 
     source: Path
-    inode: tuple = ()   # the source's (mode, inode, device) when read
+    inode: tuple[int, ...] = ()   # the source's (mode, inode, device) when read
     sha256: str = ""
 
 
@@ -57,7 +57,8 @@ def write_files(files, folder: Path, over_old: bool = False) -> list[str]:
     in folder is replaced, never written into: it may be a hard link to a published page.
     `over_old`: folder holds an old site, whose files may stand where folders must go now.
     """
-    written, folders = [], set()
+    written: list[str] = []
+    folders: set[Path] = set()
     for rel, data in (files.items() if isinstance(files, dict) else files):
         target = folder / rel
         try:
@@ -70,24 +71,24 @@ def write_files(files, folder: Path, over_old: bool = False) -> list[str]:
     return written
 
 
-def place(data: bytes, target: Path, folders: set) -> None:
+def place(data: bytes, target: Path, folders: set[Path]) -> None:
     """One file: hard-linked when its bytes are a published file's, else written."""
     if target.parent not in folders:
         target.parent.mkdir(parents=True, exist_ok=True)
         folders.add(target.parent)
-    linkable = isinstance(data, LinkableBytes)
-    if linkable and data.inode and data.inode == inode_of(target):
+    linkable = data if isinstance(data, LinkableBytes) else None
+    if linkable is not None and linkable.inode and linkable.inode == inode_of(target):
         return  # already a link to that very file
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
-    if linkable and hard_link(data.source, target):
-        if inode_of(target) == data.inode:
+    if linkable is not None and hard_link(linkable.source, target):
+        if inode_of(target) == linkable.inode:
             return
         target.unlink()  # the file there is not the one checked (another build replaced it): write the bytes
     target.write_bytes(data)
 
 
-def clear_the_way(folder: Path, rel: str, written: set) -> bool:
+def clear_the_way(folder: Path, rel: str, written: set[str]) -> bool:
     """Remove an old site's file standing where a folder of `rel` must go, or its folder where
     `rel` must go; False if what is in the way was written by this build (a real clash)."""
     parts = rel.split("/")
@@ -104,7 +105,7 @@ def clear_the_way(folder: Path, rel: str, written: set) -> bool:
     return True
 
 
-def inode_of(path: Path) -> tuple:
+def inode_of(path: Path) -> tuple[int, ...]:
     try:
         return os.lstat(path)[:3]
     except OSError:
@@ -272,11 +273,13 @@ def foreign_files_problem(out: Path, foreign: list[str], marked: bool) -> Proble
 
 def write_problem(out: Path, error: OSError) -> Problem:
     """What went wrong while writing, in plain words."""
-    hints = {errno.ENOSPC: "Free some disk space, then build again.",
-             errno.EDQUOT: "Free some disk space, then build again.",
-             errno.EACCES: f"Check that you are allowed to write to {out.parent}.",
-             errno.EPERM: f"Check that you are allowed to write to {out.parent}.",
-             errno.EROFS: "The disk is read-only; build to another folder with --out."}
+    hints: dict[int | None, str] = {  # errno is None for an OSError raised without one
+        errno.ENOSPC: "Free some disk space, then build again.",
+        errno.EDQUOT: "Free some disk space, then build again.",
+        errno.EACCES: f"Check that you are allowed to write to {out.parent}.",
+        errno.EPERM: f"Check that you are allowed to write to {out.parent}.",
+        errno.EROFS: "The disk is read-only; build to another folder with --out.",
+    }
     return problem(out, None, f"Could not write the site here: {error.strerror or error}",
                    hints.get(error.errno, ""))
 
