@@ -32,6 +32,7 @@ import watchfiles
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.log import LogFormatter, access_log
+from tornado.platform.asyncio import BaseAsyncIOLoop
 from tornado.web import Application, HTTPError, RequestHandler, StaticFileHandler
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
@@ -334,6 +335,7 @@ def serve(project: Project, port: int, preview: Path, host: str | None = None, n
     state = Preview(project, folder, f"http://{address}:{port}/")
     watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
     loop = IOLoop.current()
+    assert isinstance(loop, BaseAsyncIOLoop)   # always, since Tornado 5: gives its asyncio loop a type
     # Ctrl+C only asks the loop to stop; it never raises KeyboardInterrupt wherever the main thread is.
     # Raised inside fork's bookkeeping (starting decap-server), it was swallowed and left logging's
     # lock held: the preview ignored Ctrl+C and its watching thread hung. Pressed during the first
@@ -358,7 +360,7 @@ def serve(project: Project, port: int, preview: Path, host: str | None = None, n
     return 0
 
 
-def close_quietly(loop: IOLoop, server: HTTPServer | None) -> None:
+def close_quietly(loop: BaseAsyncIOLoop, server: HTTPServer | None) -> None:
     """Close the sockets and the loop before Python exits: left to the garbage collector at exit,
     they warned on stderr (an asyncio `__del__` traceback)."""
     loop.asyncio_loop.remove_signal_handler(signal.SIGINT)
