@@ -32,6 +32,7 @@ import watchfiles
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.log import LogFormatter, access_log
+from tornado.platform.asyncio import BaseAsyncIOLoop
 from tornado.web import Application, HTTPError, RequestHandler, StaticFileHandler
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
@@ -333,33 +334,51 @@ def serve(project: Project, port: int, preview: Path, host: str | None = None, n
     address = f"[{host}]" if ":" in host else host   # an IPv6 address (::1) goes in brackets in a URL
     state = Preview(project, folder, f"http://{address}:{port}/")
     watcher = RebuildWatcher([project.content, project.templates, project.assets], lambda: rebuild(state))
-    try:  # Ctrl+C stops the preview quietly, however early it comes
+    loop = IOLoop.current()
+    assert isinstance(loop, BaseAsyncIOLoop)   # always, since Tornado 5: gives its asyncio loop a type
+    # Ctrl+C only asks the loop to stop; it never raises KeyboardInterrupt wherever the main thread is.
+    # Raised inside fork's bookkeeping (starting decap-server), it was swallowed and left logging's
+    # lock held: the preview ignored Ctrl+C and its watching thread hung. Pressed during the first
+    # build, it stops the preview as soon as that build is done.
+    loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)
+    server = None
+    try:
         rebuild(state)
         app = preview_app(folder, loopback_only=is_loopback(host))
-        if not listen(app, host, port):
+        server = listen(app, host, port)
+        if server is None:
             return 1
         print(f"Preview on {state.base_url} (drafts shown). Press Ctrl+C to stop.", flush=True)
         show_server_warnings()
-        loop = IOLoop.current()
         watcher.start(lambda: loop.add_callback(reload_browsers, loop, app.settings["reload_sockets"]))
         with web_editor(npm_root or project.content.resolve().parent, project.content, port, host, state.base_url):
             loop.start()
-    except KeyboardInterrupt:
         print("Preview stopped.", flush=True)
     finally:
         watcher.stop()
+        close_quietly(loop, server)
     return 0
 
 
-def listen(app: Application, host: str, port: int) -> bool:
-    """Start answering on host:port; False, with a message, when that can't be done."""
+def close_quietly(loop: BaseAsyncIOLoop, server: HTTPServer | None) -> None:
+    """Close the sockets and the loop before Python exits: left to the garbage collector at exit,
+    they warned on stderr (an asyncio `__del__` traceback)."""
+    loop.asyncio_loop.remove_signal_handler(signal.SIGINT)
+    if server is not None:
+        server.stop()
+    loop.close(all_fds=True)
+
+
+def listen(app: Application, host: str, port: int) -> HTTPServer | None:
+    """Start answering on host:port: the server, or None, with a message, when that can't be done."""
+    server = CappedHTTPServer(app)
     try:
-        CappedHTTPServer(app).listen(port, address=host)
+        server.listen(port, address=host)
     except OSError as error:  # e.g. another preview already uses the port
         print(f"Could not start the preview on {host}:{port}: {error.strerror or error}. "
               f"Hint: Stop the other server, or add --port {port % 65535 + 1}.", file=sys.stderr, flush=True)
-        return False
-    return True
+        return None
+    return server
 
 
 def _die_with_parent() -> None:

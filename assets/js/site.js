@@ -17,6 +17,12 @@
     if (button.hasAttribute("data-share")) navigator.share({ title: document.title, url: button.getAttribute("data-share") }).catch(function () {});
   });
 
+  // Pictures further down load only once scrolled to (loading="lazy"): one not yet seen printed blank.
+  window.addEventListener("beforeprint", function () {
+    var lazy = document.querySelectorAll("img[loading=lazy]");
+    for (var k = 0; k < lazy.length; k++) lazy[k].loading = "eager";
+  });
+
   function copyLink(button) {
     var status = button.parentNode.querySelector(".copy-status");
     var done = function (text) { if (status) status.textContent = text; };
