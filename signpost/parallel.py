@@ -76,7 +76,7 @@ def _start_worker(parent: int, initializer: Callable[..., object] | None = None,
     siblings hold open. Linux kills them as the parent dies (PR_SET_PDEATHSIG: strictly, as the
     thread that forked them ends; with fork the pool forks from the thread that submits work,
     the build's main one); elsewhere a thread sees the worker handed to another parent."""
-    if not _ask_linux_to_kill_me_with_my_parent():
+    if not ask_linux_to_end_me_with_my_parent():
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     if os.getppid() != parent:   # the parent died before the request above took effect
         os._exit(1)
@@ -87,15 +87,16 @@ def _start_worker(parent: int, initializer: Callable[..., object] | None = None,
 _PR_SET_PDEATHSIG = 1   # linux/prctl.h
 
 
-def _ask_linux_to_kill_me_with_my_parent() -> bool:
-    """prctl(PR_SET_PDEATHSIG, SIGKILL); False where the system has no such call."""
+def ask_linux_to_end_me_with_my_parent(signal_number: int = signal.SIGKILL) -> bool:
+    """prctl(PR_SET_PDEATHSIG, signal_number) in a child process: Linux sends it the signal as its
+    parent dies. False where the system has no such call. serve.py uses it for decap-server too."""
     if not sys.platform.startswith("linux"):
         return False
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return False
-    return int(prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    return int(prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)) == 0
 
 
 def _exit_when_orphaned(parent: int) -> None:

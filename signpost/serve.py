@@ -13,7 +13,6 @@ into its private parts, so it is no longer a dependency.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import html
 import ipaddress
 import logging
@@ -39,6 +38,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from .admin import LOCAL_PORT_OFFSET
 from .incremental import Warm
 from .pipeline import build_files, report_build
+from .parallel import ask_linux_to_end_me_with_my_parent
 from .problems import BuildFailed, Problem
 from .project import Project
 from .search import INDEX_FOLDER, index_pages, searchable_pages
@@ -381,11 +381,9 @@ def listen(app: Application, host: str, port: int) -> HTTPServer | None:
     return server
 
 
-def _die_with_parent() -> None:
+def _end_with_the_preview() -> None:
     """In the child: Linux ends decap-server if the preview is killed, so none is left listening."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    ask_linux_to_end_me_with_my_parent(signal.SIGTERM)
 
 
 @contextlib.contextmanager
@@ -406,7 +404,7 @@ def web_editor(root: Path, content: Path, port: int, host: str, base_url: str):
     env = {**os.environ, "PORT": str(editor_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
            "GIT_REPO_DIRECTORY": str(content.resolve().parent), "LOG_LEVEL": "warn"}
     process = subprocess.Popen([node, str(script)], env=env, cwd=content.resolve().parent,
-                               stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                               stdin=subprocess.DEVNULL, preexec_fn=_end_with_the_preview)
     print(f"Web editor on {base_url}admin/ (it saves into {content}).", flush=True)
     try:
         yield process

@@ -49,7 +49,7 @@ PORTABLE_BUILD = """
 import sys
 sys.path.insert(0, sys.argv[1])
 import build, signpost.parallel as parallel
-parallel._ask_linux_to_kill_me_with_my_parent = lambda: False
+parallel.ask_linux_to_end_me_with_my_parent = lambda *signal_number: False
 sys.exit(build.main(sys.argv[2:]))
 """
 
