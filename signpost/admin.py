@@ -22,7 +22,7 @@ from .model import SiteConfig
 from .schema import PAGE_FIELDS, SITE_FIELDS, TIP_FIELDS, Field
 
 if TYPE_CHECKING:
-    from .hosting import OutputMemo
+    from .memo import FileStore
 
 DECAP_VERSION = "3.16.3"   # package.json pins the same; tests/test_admin.py checks they agree
 YAML_VERSION = "2.8.2"
@@ -151,7 +151,7 @@ def admin_sources(root: Path) -> dict[str, Path]:
     return files
 
 
-def copied(out_path: str, source: Path, memo: OutputMemo | None) -> bytes:
+def copied(out_path: str, source: Path, memo: FileStore | None) -> bytes:
     """A file's bytes, taken from the last render while the file is unchanged: the bundle is
     6.8 MB, too much to read again on every save in the preview."""
     if memo is None:
@@ -166,7 +166,7 @@ def copied(out_path: str, source: Path, memo: OutputMemo | None) -> bytes:
 
 
 def render_admin(env: Environment, config: SiteConfig, preview: bool, root: Path,
-                 memo: OutputMemo | None = None) -> Iterator[tuple[str, bytes]]:
+                 memo: FileStore | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output path, bytes) for everything under admin/, or nothing when it is not wanted."""
     if not wanted(config, preview):
         return

@@ -21,10 +21,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import brotli
 
+from .memo import FileStore, same_as_last_time
 from .model import SiteConfig
 from .write import FINGERPRINTED
 
@@ -73,15 +73,6 @@ def page_urls(path: str) -> list[str]:
     if path == "index.html" or path.endswith("/index.html"):
         return [path[:-len("index.html")], path]
     return [path]
-
-
-class OutputMemo(Protocol):
-    """What a build's memo of its last output offers (memo.RenderMemo, memo.SavedPages): files
-    kept by a key, so what the same input made last time is reused instead of made again."""
-
-    def expects(self, path: str, key: str) -> bool: ...
-    def reuse(self, path: str, key: str) -> bytes | None: ...
-    def keep(self, path: str, key: str, data: bytes) -> None: ...
 
 
 def is_precompressed(path: str) -> bool:
@@ -146,7 +137,7 @@ def compressed(path: str, data: bytes) -> list[tuple[str, bytes]]:
     return [(name, packed) for name, packed in made if len(packed) < len(data)]
 
 
-def compressed_again(path: str, data: bytes, memo: OutputMemo | None) -> list[tuple[str, bytes]]:
+def compressed_again(path: str, data: bytes, memo: FileStore | None) -> list[tuple[str, bytes]]:
     """compressed(), or with a build's memo (memo.py) the last build's files when they were made
     from the same bytes: a warm build compresses only the files that changed."""
     if memo is None:
@@ -162,7 +153,7 @@ def compressed_again(path: str, data: bytes, memo: OutputMemo | None) -> list[tu
 
 
 def with_host_files(files: Iterable[tuple[str, bytes]], config: SiteConfig,
-                    memo: OutputMemo | None = None) -> Iterator[tuple[str, bytes]]:
+                    memo: FileStore | None = None) -> Iterator[tuple[str, bytes]]:
     """The site's files, each followed by its precompressed copies, then the host files.
     `files` as render.render_pages yields them; one page at a time is held, as there. `memo` is
     the build's Incremental.last_files (None for a cold build: everything compressed afresh)."""
@@ -179,7 +170,7 @@ def with_host_files(files: Iterable[tuple[str, bytes]], config: SiteConfig,
                   "_redirects": redirects_file(config.base_path)}
     for path, host_file in host_files.items():
         if host_file is not None:
-            yield path, same_as_last_time(path, host_file, memo)
+            yield path, host_file if memo is None else same_as_last_time(memo, path, host_file)
 
 
 def compress_in_folder(folder: Path, paths: list[str]) -> list[str]:
@@ -191,17 +182,6 @@ def compress_in_folder(folder: Path, paths: list[str]) -> list[str]:
             (folder / name).write_bytes(packed)
             written.append(name)
     return paths + written
-
-
-def same_as_last_time(path: str, data: bytes, memo: OutputMemo | None) -> bytes:
-    """data, or with a memo the last build's file when it holds these very bytes (then it is
-    linked, not written again), as render.py does for assets."""
-    if memo is None:
-        return data
-    key = hashlib.sha256(data).hexdigest()
-    data = memo.reuse(path, key) or data
-    memo.keep(path, key, data)
-    return data
 
 
 def policies_in(folder: Path) -> dict[str, str | None]:

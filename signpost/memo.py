@@ -103,15 +103,29 @@ class KeptPage(NamedTuple):
     data: bytes
 
 
-class PageStore(Protocol):
+class FileStore(Protocol):
+    """Files of the last output kept by a key, so what the same input made last time is reused
+    instead of made again (pages, copied assets, .br/.gz copies, the web editor's bundle)."""
+
+    def expects(self, path: str, key: str) -> bool: ...
+    def reuse(self, path: str, key: str) -> bytes | None: ...
+    def keep(self, path: str, key: str, data: bytes) -> None: ...
+
+
+class PageStore(FileStore, Protocol):
     """Where the last render's pages are found again: in memory (RenderMemo) or in the last output (SavedPages)."""
 
     bytecode: jinja2.BytecodeCache
     related: RelatedRanking
 
-    def expects(self, path: str, key: str) -> bool: ...
-    def reuse(self, path: str, key: str) -> bytes | None: ...
-    def keep(self, path: str, key: str, data: bytes) -> None: ...
+
+def same_as_last_time(store: FileStore, path: str, data: bytes) -> bytes:
+    """data, or the last output's file when it holds these very bytes (its bytes are its key):
+    then it is linked, not written again."""
+    key = hashlib.sha256(data).hexdigest()
+    data = store.reuse(path, key) or data
+    store.keep(path, key, data)
+    return data
 
 
 @dataclass
@@ -227,10 +241,7 @@ class PageReuse:
 
     def copied_file(self, path: str, data: bytes) -> bytes:
         """An asset or picture, copied as it is: its bytes are its key, and the last output's copy is reused."""
-        key = hashlib.sha256(data).hexdigest()
-        data = self.store.reuse(path, key) or data
-        self.store.keep(path, key, data)
-        return data
+        return same_as_last_time(self.store, path, data)
 
     def related(self, tips, rank: Callable) -> dict:
         """rank(tips) (render.related_tips), or the last ranking if no tip's slug, tags, order or title changed."""
